@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every suite against one build tree and prints one closing line:
+# "N passed, N failed, N skipped". Exits 1 when anything failed.
+set -u
+B=${1:?usage: tests/run.sh BUILD_DIR}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+passed=0 failed=0 skipped=0
+failures=()
+
+count_tap() { # name, tap output file, exit code
+	local p f s
+	p=$(grep -cE '^ok [0-9]+' "$2" || true)
+	s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$2" || true)
+	f=$(grep -cE '^not ok [0-9]+' "$2" || true)
+	p=$((p - s))
+	if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1 # crashed or sanitizer abort outside a test
+	fi
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	if [ "$f" -ne 0 ]; then failures+=("$1"); fi
+}
+
+echo "== unit tests"
+for t in "$B"/tests/test_*; do
+	[ -x "$t" ] || continue
+	out=$(mktemp)
+	CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$out" 2>&1
+	rc=$?
+	count_tap "$(basename "$t")" "$out" "$rc"
+	if [ "$rc" -ne 0 ]; then sed 's/^/  /' "$out"; fi
+	grep -E '# SKIP' "$out" | sed 's/^/  /' || true
+	rm -f "$out"
+done
+
+echo "== golden tests"
+out=$(mktemp)
+tests/golden/run.sh "$B/podoom" >"$out" 2>&1
+rc=$?
+count_tap golden "$out" "$rc"
+grep -vE '^ok ' "$out" | sed 's/^/  /' || true
+rm -f "$out"
+
+echo "== fuzz corpus replay"
+for r in "$B"/fuzz/replay_*; do
+	[ -x "$r" ] || continue
+	name=${r##*/replay_}
+	out=$(mktemp)
+	if "$r" "fuzz/corpus/$name" >"$out" 2>&1; then
+		echo "ok 1 - replay $name: $(tail -n 1 "$out")" >"$out.tap"; rc=0
+	else
+		echo "not ok 1 - replay $name" >"$out.tap"; tail -n 30 "$out" | sed 's/^/  /'; rc=1
+	fi
+	count_tap "replay_$name" "$out.tap" "$rc"
+	cat "$out.tap" | sed 's/^/  /'
+	rm -f "$out" "$out.tap"
+done
+
+if [ "${#failures[@]}" -gt 0 ]; then
+	echo "failing: ${failures[*]}"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
