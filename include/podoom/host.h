@@ -1,0 +1,29 @@
+/*
+ * host - the only code that reads the live system. Every path is resolved
+ * under a root directory ("/" in production, a fixture tree in tests).
+ */
+#ifndef PODOOM_HOST_H
+#define PODOOM_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Largest input file we read whole (manifests, scenarios). */
+#define PODOOM_HOST_MAX_FILE_BYTES (64u << 20)
+
+/*
+ * podoom_file_read() - the whole of @path ("-" for standard input) into a
+ * malloc'd buffer with a NUL after the last byte.
+ * Return: 0 with *ret_buf and *ret_len set; -errno from open/read; -EFBIG when
+ * larger than @max_bytes; -EISDIR for a directory.
+ */
+int podoom_file_read(const char *path, size_t max_bytes, char **ret_buf, size_t *ret_len);
+
+/*
+ * podoom_host_memtotal() - MemTotal from <root>/proc/meminfo in bytes, as
+ * cAdvisor reads it (the kB value times 1024).
+ * Return: 0; -ENOENT when the file or the field is missing; -EINVAL malformed.
+ */
+int podoom_host_memtotal(const char *root, int64_t *ret_bytes);
+
+#endif

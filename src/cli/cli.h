@@ -1,0 +1,42 @@
+/*
+ * cli.h - what every podoom command shares: exit codes, messages, tables.
+ * Only cli/ prints and exits.
+ */
+#ifndef PODOOM_CLI_H
+#define PODOOM_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes, documented in podoom(1). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILURE_RUNTIME = 1, /* the system failed us: out of memory, I/O error */
+	EXIT_USAGE = 2,		  /* bad command line */
+	EXIT_INPUT = 3,		  /* a file given to us could not be read or is invalid */
+};
+
+extern const char *podoom_prog;
+
+/* "podoom qos: message" on stderr */
+void cli_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "FILE:LINE:COL: severity: message" on stderr (LINE:COL left out when 0) */
+void cli_diag(const char *file, uint32_t line, uint32_t col, const char *severity, const char *msg);
+
+/* an option's quantity in whole bytes (> 0); prints the error itself */
+int cli_parse_bytes(const char *cmd, const char *opt, const char *s, int64_t *ret);
+
+/* A table for people: cells are copied; columns are padded to the widest. */
+struct cli_table;
+struct cli_table *cli_table_new(size_t ncols, const char *const *headers);
+void cli_table_free(struct cli_table *t);
+/* append a row of ncols cells (NULL prints "-") */
+int cli_table_add(struct cli_table *t, const char *const *cells);
+void cli_table_print(const struct cli_table *t, FILE *out);
+
+int cmd_qos(int argc, char **argv);
+
+#endif

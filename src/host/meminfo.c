@@ -1,0 +1,41 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "podoom/host.h"
+
+#define MEMINFO_MAX_BYTES (64u << 10)
+
+int podoom_host_memtotal(const char *root, int64_t *ret_bytes)
+{
+	char path[4096];
+	char *buf = NULL;
+	size_t len;
+	int r;
+
+	if (snprintf(path, sizeof(path), "%s/proc/meminfo", root) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	r = podoom_file_read(path, MEMINFO_MAX_BYTES, &buf, &len);
+	if (r < 0)
+		return r;
+	/* cAdvisor: MemTotal:\s*([0-9]+) kB, times 1024 */
+	r = -ENOENT;
+	for (const char *p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, "MemTotal:", 9) != 0)
+			continue;
+		p += 9;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		int64_t kb = 0;
+		const char *d = p;
+		while (*p >= '0' && *p <= '9' && kb < (INT64_MAX / 1024 - 9) / 10)
+			kb = kb * 10 + (*p++ - '0');
+		r = (p == d || strncmp(p, " kB", 3) != 0) ? -EINVAL : 0;
+		if (r == 0)
+			*ret_bytes = kb * 1024;
+		break;
+	}
+	free(buf);
+	return r;
+}
