@@ -398,10 +398,13 @@ static int report(const struct qos_opts *o, const struct input *ins, size_t nin,
 			}
 		}
 	}
-	if (t) {
+	if (t && *ret_rows) {
 		struct text_warn tw = {.out = stdout};
-		printf("node memory %lld bytes (%s), kubelet %s (%s)\n\n", (long long)o->node_memory_bytes,
-		       o->node_memory_given ? "--node-memory" : "this host's MemTotal", o->kp->name,
+		char mem[40];
+		fmt_bytes(o->node_memory_bytes, mem, sizeof(mem));
+		printf("node memory %s (%lld bytes, %s); kubelet %s profile (%s)\n\n", mem,
+		       (long long)o->node_memory_bytes,
+		       o->node_memory_given ? "from --node-memory" : "this host's MemTotal", o->kp->name,
 		       o->kp->covers);
 		cli_table_print(t, stdout);
 		for (size_t f = 0; f < nin; f++) {

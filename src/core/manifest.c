@@ -479,11 +479,15 @@ static int read_object(struct podoom_manifests *m, const struct podoom_ynode *ob
 		if (strcmp(kind, workloads[w].kind) != 0)
 			continue;
 		snprintf(o.path, sizeof(o.path), "%s", workloads[w].spec_path);
+		const struct podoom_ynode *deepest = obj; /* where to point when the path breaks */
 		tmpl = obj;
-		for (size_t k = 0; k < 4 && workloads[w].path[k]; k++)
+		for (size_t k = 0; k < 4 && workloads[w].path[k]; k++) {
 			tmpl = podoom_ynode_get(tmpl, workloads[w].path[k]);
+			if (tmpl)
+				deepest = tmpl;
+		}
 		if (!tmpl || tmpl->type != PODOOM_YNODE_MAPPING) {
-			add_msg(m, PODOOM_MANIFEST_ERROR, tmpl ? tmpl : obj, "%s %s: %.*s: expected a pod template",
+			add_msg(m, PODOOM_MANIFEST_ERROR, deepest, "%s %s: %.*s: expected a pod template",
 				o.kind, o.name, (int)(strlen(o.path) - 5), o.path);
 			return -EINVAL;
 		}

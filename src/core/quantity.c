@@ -310,19 +310,36 @@ struct podoom_quantity podoom_quantity_from_int(int64_t v, enum podoom_quantity_
 	return (struct podoom_quantity){.nano = (podoom_i128)v * NANO_PER_UNIT, .format = format};
 }
 
-int podoom_bytes_format(int64_t bytes, char *buf, size_t size)
+/* v with the largest suffix of @base (1024 or 1000) that divides it exactly */
+static int format_exact(int64_t v, int64_t base, const char *const *suffix, char *buf, size_t size)
 {
-	static const char *const suffix[] = {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+	int64_t unit = 1;
 	int best = -1;
 
-	if (bytes != 0)
-		for (int i = 0; i < 6; i++)
-			if (bytes % ((int64_t)1 << (10 * (i + 1))) == 0)
+	if (v != 0)
+		for (int i = 0; i < 6 && unit <= INT64_MAX / base; i++) {
+			unit *= base;
+			if (v % unit == 0)
 				best = i;
+		}
 	if (best < 0)
-		return snprintf(buf, size, "%lld", (long long)bytes);
-	return snprintf(buf, size, "%lld%s", (long long)(bytes / ((int64_t)1 << (10 * (best + 1)))),
-			suffix[best]);
+		return snprintf(buf, size, "%lld", (long long)v);
+	unit = 1;
+	for (int i = 0; i <= best; i++)
+		unit *= base;
+	return snprintf(buf, size, "%lld%s", (long long)(v / unit), suffix[best]);
+}
+
+int podoom_bytes_format(int64_t bytes, char *buf, size_t size)
+{
+	static const char *const bin[] = {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+	static const char *const dec[] = {"k", "M", "G", "T", "P", "E"};
+	char b[32], d[32];
+	int nb = format_exact(bytes, 1024, bin, b, sizeof(b));
+	int nd = format_exact(bytes, 1000, dec, d, sizeof(d));
+
+	/* the shorter spelling: 256Mi, 1536Mi, but 256M rather than 250000Ki */
+	return snprintf(buf, size, "%s", nd < nb ? d : b);
 }
 
 int podoom_bytes_format_human(int64_t bytes, char *buf, size_t size)

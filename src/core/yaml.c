@@ -81,7 +81,8 @@ struct builder {
 	struct nodevec pending;	       /* children of every open container */
 	size_t open_start[PODOOM_YAML_MAX_DEPTH]; /* where each open container's children begin */
 	struct podoom_ynode *open[PODOOM_YAML_MAX_DEPTH];
-	struct fy_token *open_anchor[PODOOM_YAML_MAX_DEPTH];
+	const char *open_anchor[PODOOM_YAML_MAX_DEPTH]; /* copied: the event's token dies with it */
+	size_t open_anchor_len[PODOOM_YAML_MAX_DEPTH];
 	size_t depth;
 	struct podoom_ynode *root;
 	bool in_doc;
@@ -127,19 +128,17 @@ static int add_child(struct builder *b, struct podoom_ynode *n)
 	return nodevec_push(&b->pending, n);
 }
 
-static int remember_anchor(struct builder *b, struct fy_token *anchor, struct podoom_ynode *n,
-			   struct podoom_diag *diag)
+/* a copy of an anchor's name in the arena; *ret NULL when there is none */
+static int copy_anchor(struct builder *b, struct fy_token *anchor, const char **ret, size_t *ret_len)
 {
 	size_t len = 0;
 	const char *name;
 	char *copy;
 
+	*ret = NULL;
+	*ret_len = 0;
 	if (!anchor)
 		return 0;
-	if (b->nanchors == MAX_ANCHORS) {
-		podoom_diag_set(diag, n->line, n->col, "more than %u YAML anchors", MAX_ANCHORS);
-		return -E2BIG;
-	}
 	name = fy_token_get_text(anchor, &len);
 	if (!name)
 		return -EINVAL;
@@ -148,7 +147,21 @@ static int remember_anchor(struct builder *b, struct fy_token *anchor, struct po
 		return -ENOMEM;
 	memcpy(copy, name, len);
 	copy[len] = '\0';
-	b->anchors[b->nanchors++] = (struct anchor){.name = copy, .len = len, .node = n};
+	*ret = copy;
+	*ret_len = len;
+	return 0;
+}
+
+static int remember_anchor(struct builder *b, const char *name, size_t len, struct podoom_ynode *n,
+			   struct podoom_diag *diag)
+{
+	if (!name)
+		return 0;
+	if (b->nanchors == MAX_ANCHORS) {
+		podoom_diag_set(diag, n->line, n->col, "more than %u YAML anchors", MAX_ANCHORS);
+		return -E2BIG;
+	}
+	b->anchors[b->nanchors++] = (struct anchor){.name = name, .len = len, .node = n};
 	return 0;
 }
 
@@ -181,7 +194,11 @@ static int on_scalar(struct builder *b, struct fy_event *fye, struct podoom_diag
 	n->str = copy;
 	n->len = len;
 	n->plain = fy_token_scalar_style(fye->scalar.value) == FYSS_PLAIN;
-	int r = remember_anchor(b, fye->scalar.anchor, n, diag);
+	const char *anchor;
+	size_t anchor_len;
+	int r = copy_anchor(b, fye->scalar.anchor, &anchor, &anchor_len);
+	if (r == 0)
+		r = remember_anchor(b, anchor, anchor_len, n, diag);
 	return r < 0 ? r : add_child(b, n);
 }
 
@@ -199,9 +216,11 @@ static int on_start(struct builder *b, struct fy_event *fye, enum podoom_ynode_t
 	n = new_node(b, type, fye, diag);
 	if (!n)
 		return b->nodes > PODOOM_YAML_MAX_NODES ? -E2BIG : -ENOMEM;
+	int r = copy_anchor(b, anchor, &b->open_anchor[b->depth], &b->open_anchor_len[b->depth]);
+	if (r < 0)
+		return r;
 	b->open[b->depth] = n;
 	b->open_start[b->depth] = b->pending.n;
-	b->open_anchor[b->depth] = anchor;
 	b->depth++;
 	return 0;
 }
@@ -226,7 +245,7 @@ static int on_end(struct builder *b, struct podoom_diag *diag)
 	n->n = n->type == PODOOM_YNODE_MAPPING ? count / 2 : count;
 	b->pending.n = start;
 	/* anchors become usable once their node is complete: no cycles */
-	int r = remember_anchor(b, b->open_anchor[b->depth], n, diag);
+	int r = remember_anchor(b, b->open_anchor[b->depth], b->open_anchor_len[b->depth], n, diag);
 	return r < 0 ? r : add_child(b, n);
 }
 
@@ -264,20 +283,27 @@ static int end_document(struct builder *b)
 	return 0;
 }
 
-static void stream_error(struct fy_parser *fyp, struct podoom_diag *diag)
+static void stream_error(struct fy_diag *fyd, struct podoom_diag *diag)
 {
-	struct fy_diag *fyd = fy_parser_get_diag(fyp);
 	struct fy_diag_error *err;
 	void *iter = NULL;
 
 	while (fyd && (err = fy_diag_errors_iterate(fyd, &iter)) != NULL) {
 		if (err->type < FYET_ERROR)
 			continue;
-		podoom_diag_set(diag, to_u32(err->line + 1), to_u32(err->column + 1), "invalid YAML: %s",
+		podoom_diag_set(diag, to_u32(err->line), to_u32(err->column), "invalid YAML: %s",
 				err->msg ? err->msg : "syntax error");
 		return;
 	}
 	podoom_diag_set(diag, 0, 0, "invalid YAML");
+}
+
+static void discard_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+	(void)diag;
+	(void)user;
+	(void)buf;
+	(void)len;
 }
 
 static int handle_event(struct builder *b, struct fy_event *fye, struct podoom_diag *diag)
@@ -311,7 +337,9 @@ static int handle_event(struct builder *b, struct fy_event *fye, struct podoom_d
 
 int podoom_yaml_parse(const char *buf, size_t len, struct podoom_yaml **ret, struct podoom_diag *diag)
 {
+	struct fy_diag_cfg dcfg;
 	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG};
+	struct fy_diag *fydiag = NULL;
 	struct fy_parser *fyp = NULL;
 	struct fy_event *fye;
 	struct builder *b = NULL;
@@ -323,6 +351,16 @@ int podoom_yaml_parse(const char *buf, size_t len, struct podoom_yaml **ret, str
 	if (!y || !b)
 		goto out;
 	b->y = y;
+	/* collect errors instead of printing them: we report them ourselves */
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = discard_output;
+	dcfg.level = FYET_ERROR;
+	fydiag = fy_diag_create(&dcfg);
+	if (!fydiag)
+		goto out;
+	fy_diag_set_collect_errors(fydiag, true);
+	cfg.diag = fydiag;
 	fyp = fy_parser_create(&cfg);
 	if (!fyp)
 		goto out;
@@ -339,7 +377,7 @@ int podoom_yaml_parse(const char *buf, size_t len, struct podoom_yaml **ret, str
 			goto out;
 	}
 	if (fy_parser_get_stream_error(fyp)) {
-		stream_error(fyp, diag);
+		stream_error(fydiag, diag);
 		r = -EINVAL;
 		goto out;
 	}
@@ -348,6 +386,8 @@ int podoom_yaml_parse(const char *buf, size_t len, struct podoom_yaml **ret, str
 out:
 	if (fyp)
 		fy_parser_destroy(fyp);
+	if (fydiag)
+		fy_diag_destroy(fydiag);
 	if (b)
 		free(b->pending.v);
 	free(b);

@@ -170,7 +170,17 @@ static void test_whole_and_format(void **state)
 	podoom_bytes_format(1610612736, buf, sizeof(buf));
 	assert_string_equal(buf, "1536Mi");
 	podoom_bytes_format(1000000000, buf, sizeof(buf));
-	assert_string_equal(buf, "1000000000");
+	assert_string_equal(buf, "1G");
+	podoom_bytes_format(256000000, buf, sizeof(buf));
+	assert_string_equal(buf, "256M"); /* not 250000Ki */
+	podoom_bytes_format(1024000, buf, sizeof(buf));
+	assert_string_equal(buf, "1024k");
+	podoom_bytes_format(1048576000, buf, sizeof(buf));
+	assert_string_equal(buf, "1000Mi");
+	podoom_bytes_format(123456789, buf, sizeof(buf));
+	assert_string_equal(buf, "123456789");
+	podoom_bytes_format(INT64_MAX, buf, sizeof(buf));
+	assert_string_equal(buf, "9223372036854775807");
 	podoom_bytes_format(0, buf, sizeof(buf));
 	assert_string_equal(buf, "0");
 	podoom_bytes_format_human(734003200, buf, sizeof(buf));
