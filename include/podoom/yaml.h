@@ -1,7 +1,7 @@
 /*
  * yaml - a YAML (and JSON) stream as a small read-only tree with positions.
  *
- * Built from libfyaml's event parser so that every node, not only scalars,
+ * Built from libyaml's event parser so that every node, not only scalars,
  * knows its line and column; aliases share the anchored node (no copies, so
  * "billion laughs" inputs cost nothing). Pure: parses a buffer the caller
  * owns; everything the tree needs lives in one arena freed by podoom_yaml_free.

@@ -1,16 +1,19 @@
 /*
- * yaml.c - a positioned YAML tree built from libfyaml's event stream.
+ * yaml.c - a positioned YAML tree built from libyaml's event stream.
  *
- * libfyaml 0.7's document API keeps marks only on scalar tokens; users need a
- * line and column for "this container has no name" too, so we build our own
- * tree from events, which all carry marks. Children are collected on one
- * shared stack and copied into the arena when their parent closes, so the
- * build is linear in the input.
+ * We build our own small tree from events, which all carry marks, so every
+ * node knows its line and column. Children are collected on one shared stack
+ * and copied into the arena when their parent closes: linear in the input.
+ *
+ * libyaml, not libfyaml: Debian 12's libfyaml 0.7.12 loops forever on
+ * "---\n{1{\n%\xc5\xb3\xb3" (found by fuzz/fuzz_manifest in minutes);
+ * libyaml has been fuzzed by OSS-Fuzz for years and, like go-yaml (which
+ * Kubernetes uses), reads YAML 1.1. Like go-yaml we refuse invalid UTF-8.
  */
 #include "podoom/yaml.h"
 
 #include <errno.h>
-#include <libfyaml.h>
+#include <yaml.h>
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,25 +88,23 @@ struct builder {
 	size_t open_anchor_len[PODOOM_YAML_MAX_DEPTH];
 	size_t depth;
 	struct podoom_ynode *root;
-	bool in_doc;
 	size_t nodes;
 	struct anchor anchors[MAX_ANCHORS];
 	size_t nanchors;
 };
 
-static uint32_t to_u32(int v)
+static uint32_t mark_u32(size_t v)
 {
-	return v < 0 ? 0 : (uint32_t)v;
+	return v >= UINT32_MAX ? UINT32_MAX : (uint32_t)(v + 1);
 }
 
 static struct podoom_ynode *new_node(struct builder *b, enum podoom_ynode_type type,
-				     struct fy_event *fye, struct podoom_diag *diag)
+				     const yaml_event_t *ev, struct podoom_diag *diag)
 {
-	const struct fy_mark *m = fy_event_start_mark(fye);
 	struct podoom_ynode *n;
 
 	if (++b->nodes > PODOOM_YAML_MAX_NODES) {
-		podoom_diag_set(diag, m ? to_u32(m->line + 1) : 0, m ? to_u32(m->column + 1) : 0,
+		podoom_diag_set(diag, mark_u32(ev->start_mark.line), mark_u32(ev->start_mark.column),
 				"more than %u YAML nodes", PODOOM_YAML_MAX_NODES);
 		return NULL;
 	}
@@ -112,10 +113,8 @@ static struct podoom_ynode *new_node(struct builder *b, enum podoom_ynode_type t
 		return NULL;
 	memset(n, 0, sizeof(*n));
 	n->type = type;
-	if (m) {
-		n->line = to_u32(m->line + 1);
-		n->col = to_u32(m->column + 1);
-	}
+	n->line = mark_u32(ev->start_mark.line);
+	n->col = mark_u32(ev->start_mark.column);
 	return n;
 }
 
@@ -129,24 +128,20 @@ static int add_child(struct builder *b, struct podoom_ynode *n)
 }
 
 /* a copy of an anchor's name in the arena; *ret NULL when there is none */
-static int copy_anchor(struct builder *b, struct fy_token *anchor, const char **ret, size_t *ret_len)
+static int copy_anchor(struct builder *b, const yaml_char_t *anchor, const char **ret, size_t *ret_len)
 {
-	size_t len = 0;
-	const char *name;
+	size_t len;
 	char *copy;
 
 	*ret = NULL;
 	*ret_len = 0;
 	if (!anchor)
 		return 0;
-	name = fy_token_get_text(anchor, &len);
-	if (!name)
-		return -EINVAL;
+	len = strlen((const char *)anchor);
 	copy = arena_alloc(b->y, len + 1);
 	if (!copy)
 		return -ENOMEM;
-	memcpy(copy, name, len);
-	copy[len] = '\0';
+	memcpy(copy, anchor, len + 1);
 	*ret = copy;
 	*ret_len = len;
 	return 0;
@@ -173,50 +168,47 @@ static struct podoom_ynode *find_anchor(const struct builder *b, const char *nam
 	return NULL;
 }
 
-static int on_scalar(struct builder *b, struct fy_event *fye, struct podoom_diag *diag)
+static int on_scalar(struct builder *b, const yaml_event_t *ev, struct podoom_diag *diag)
 {
-	struct podoom_ynode *n = new_node(b, PODOOM_YNODE_SCALAR, fye, diag);
-	size_t len = 0;
-	const char *text;
+	struct podoom_ynode *n = new_node(b, PODOOM_YNODE_SCALAR, ev, diag);
+	size_t len = ev->data.scalar.length;
+	const char *anchor;
+	size_t anchor_len;
 	char *copy;
+	int r;
 
 	if (!n)
 		return b->nodes > PODOOM_YAML_MAX_NODES ? -E2BIG : -ENOMEM;
-	text = fy_token_get_text(fye->scalar.value, &len);
-	if (!text)
-		len = 0;
 	copy = arena_alloc(b->y, len + 1);
 	if (!copy)
 		return -ENOMEM;
 	if (len)
-		memcpy(copy, text, len);
+		memcpy(copy, ev->data.scalar.value, len);
 	copy[len] = '\0';
 	n->str = copy;
 	n->len = len;
-	n->plain = fy_token_scalar_style(fye->scalar.value) == FYSS_PLAIN;
-	const char *anchor;
-	size_t anchor_len;
-	int r = copy_anchor(b, fye->scalar.anchor, &anchor, &anchor_len);
+	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	r = copy_anchor(b, ev->data.scalar.anchor, &anchor, &anchor_len);
 	if (r == 0)
 		r = remember_anchor(b, anchor, anchor_len, n, diag);
 	return r < 0 ? r : add_child(b, n);
 }
 
-static int on_start(struct builder *b, struct fy_event *fye, enum podoom_ynode_type type,
-		    struct fy_token *anchor, struct podoom_diag *diag)
+static int on_start(struct builder *b, const yaml_event_t *ev, enum podoom_ynode_type type,
+		    const yaml_char_t *anchor, struct podoom_diag *diag)
 {
 	struct podoom_ynode *n;
+	int r;
 
 	if (b->depth == PODOOM_YAML_MAX_DEPTH) {
-		const struct fy_mark *m = fy_event_start_mark(fye);
-		podoom_diag_set(diag, m ? to_u32(m->line + 1) : 0, m ? to_u32(m->column + 1) : 0,
+		podoom_diag_set(diag, mark_u32(ev->start_mark.line), mark_u32(ev->start_mark.column),
 				"YAML nested deeper than %u levels", PODOOM_YAML_MAX_DEPTH);
 		return -E2BIG;
 	}
-	n = new_node(b, type, fye, diag);
+	n = new_node(b, type, ev, diag);
 	if (!n)
 		return b->nodes > PODOOM_YAML_MAX_NODES ? -E2BIG : -ENOMEM;
-	int r = copy_anchor(b, anchor, &b->open_anchor[b->depth], &b->open_anchor_len[b->depth]);
+	r = copy_anchor(b, anchor, &b->open_anchor[b->depth], &b->open_anchor_len[b->depth]);
 	if (r < 0)
 		return r;
 	b->open[b->depth] = n;
@@ -249,15 +241,14 @@ static int on_end(struct builder *b, struct podoom_diag *diag)
 	return r < 0 ? r : add_child(b, n);
 }
 
-static int on_alias(struct builder *b, struct fy_event *fye, struct podoom_diag *diag)
+static int on_alias(struct builder *b, const yaml_event_t *ev, struct podoom_diag *diag)
 {
-	size_t len = 0;
-	const char *name = fy_token_get_text(fye->alias.anchor, &len);
+	const char *name = (const char *)ev->data.alias.anchor;
+	size_t len = name ? strlen(name) : 0;
 	struct podoom_ynode *target = name ? find_anchor(b, name, len) : NULL;
 
 	if (!target) {
-		const struct fy_mark *m = fy_event_start_mark(fye);
-		podoom_diag_set(diag, m ? to_u32(m->line + 1) : 0, m ? to_u32(m->column + 1) : 0,
+		podoom_diag_set(diag, mark_u32(ev->start_mark.line), mark_u32(ev->start_mark.column),
 				"alias *%.*s refers to no complete anchor before it", (int)(len > 64 ? 64 : len),
 				name ? name : "");
 		return -EINVAL;
@@ -265,10 +256,14 @@ static int on_alias(struct builder *b, struct fy_event *fye, struct podoom_diag 
 	return add_child(b, target);
 }
 
-static int end_document(struct builder *b)
+static int end_document(struct builder *b, struct podoom_diag *diag)
 {
 	struct podoom_yaml *y = b->y;
 
+	if (y->ndocs >= PODOOM_YAML_MAX_DOCS) {
+		podoom_diag_set(diag, 0, 0, "more than %u YAML documents", PODOOM_YAML_MAX_DOCS);
+		return -E2BIG;
+	}
 	if (y->ndocs == y->docs_cap) {
 		size_t cap = y->docs_cap ? y->docs_cap * 2 : 8;
 		struct podoom_ynode **docs = realloc(y->docs, cap * sizeof(*docs));
@@ -283,111 +278,139 @@ static int end_document(struct builder *b)
 	return 0;
 }
 
-static void stream_error(struct fy_diag *fyd, struct podoom_diag *diag)
+static int handle_event(struct builder *b, const yaml_event_t *ev, struct podoom_diag *diag)
 {
-	struct fy_diag_error *err;
-	void *iter = NULL;
-
-	while (fyd && (err = fy_diag_errors_iterate(fyd, &iter)) != NULL) {
-		if (err->type < FYET_ERROR)
-			continue;
-		podoom_diag_set(diag, to_u32(err->line), to_u32(err->column), "invalid YAML: %s",
-				err->msg ? err->msg : "syntax error");
-		return;
-	}
-	podoom_diag_set(diag, 0, 0, "invalid YAML");
-}
-
-static void discard_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-	(void)diag;
-	(void)user;
-	(void)buf;
-	(void)len;
-}
-
-static int handle_event(struct builder *b, struct fy_event *fye, struct podoom_diag *diag)
-{
-	switch (fye->type) {
-	case FYET_DOCUMENT_START:
-		b->in_doc = true;
-		return 0;
-	case FYET_DOCUMENT_END:
-		b->in_doc = false;
-		if (b->y->ndocs >= PODOOM_YAML_MAX_DOCS) {
-			podoom_diag_set(diag, 0, 0, "more than %u YAML documents", PODOOM_YAML_MAX_DOCS);
-			return -E2BIG;
-		}
-		return end_document(b);
-	case FYET_MAPPING_START:
-		return on_start(b, fye, PODOOM_YNODE_MAPPING, fye->mapping_start.anchor, diag);
-	case FYET_SEQUENCE_START:
-		return on_start(b, fye, PODOOM_YNODE_SEQUENCE, fye->sequence_start.anchor, diag);
-	case FYET_MAPPING_END:
-	case FYET_SEQUENCE_END:
+	switch (ev->type) {
+	case YAML_DOCUMENT_END_EVENT:
+		return end_document(b, diag);
+	case YAML_MAPPING_START_EVENT:
+		return on_start(b, ev, PODOOM_YNODE_MAPPING, ev->data.mapping_start.anchor, diag);
+	case YAML_SEQUENCE_START_EVENT:
+		return on_start(b, ev, PODOOM_YNODE_SEQUENCE, ev->data.sequence_start.anchor, diag);
+	case YAML_MAPPING_END_EVENT:
+	case YAML_SEQUENCE_END_EVENT:
 		return on_end(b, diag);
-	case FYET_SCALAR:
-		return on_scalar(b, fye, diag);
-	case FYET_ALIAS:
-		return on_alias(b, fye, diag);
+	case YAML_SCALAR_EVENT:
+		return on_scalar(b, ev, diag);
+	case YAML_ALIAS_EVENT:
+		return on_alias(b, ev, diag);
 	default:
 		return 0;
 	}
 }
 
+/*
+ * The first invalid UTF-8 sequence (overlong forms, surrogates and values past
+ * U+10FFFF included), as go-yaml refuses them; 0 when the input is valid.
+ */
+static int check_utf8(const unsigned char *s, size_t len, uint32_t *ret_line, uint32_t *ret_col)
+{
+	uint32_t line = 1, col = 1;
+
+	for (size_t i = 0; i < len;) {
+		unsigned char c = s[i];
+		size_t need;
+		uint32_t cp, min;
+
+		if (c < 0x80) {
+			i++;
+			if (c == '\n') {
+				line++;
+				col = 1;
+			} else {
+				col++;
+			}
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0) {
+			need = 1, cp = c & 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			need = 2, cp = c & 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			need = 3, cp = c & 0x07, min = 0x10000;
+		} else {
+			goto bad;
+		}
+		if (len - i <= need)
+			goto bad;
+		for (size_t k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				goto bad;
+			cp = (cp << 6) | (s[i + k] & 0x3fu);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			goto bad;
+		i += need + 1;
+		col++;
+		continue;
+bad:
+		*ret_line = line;
+		*ret_col = col;
+		return -EILSEQ;
+	}
+	return 0;
+}
+
+static void parser_error(const yaml_parser_t *p, struct podoom_diag *diag)
+{
+	const char *what = p->problem ? p->problem : "syntax error";
+
+	if (p->context)
+		podoom_diag_set(diag, mark_u32(p->problem_mark.line), mark_u32(p->problem_mark.column),
+				"invalid YAML: %s %s (line %u)", what, p->context,
+				mark_u32(p->context_mark.line));
+	else
+		podoom_diag_set(diag, mark_u32(p->problem_mark.line), mark_u32(p->problem_mark.column),
+				"invalid YAML: %s", what);
+}
+
 int podoom_yaml_parse(const char *buf, size_t len, struct podoom_yaml **ret, struct podoom_diag *diag)
 {
-	struct fy_diag_cfg dcfg;
-	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG};
-	struct fy_diag *fydiag = NULL;
-	struct fy_parser *fyp = NULL;
-	struct fy_event *fye;
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	bool parser_ready = false;
 	struct builder *b = NULL;
 	struct podoom_yaml *y = NULL;
+	uint32_t line, col;
 	int r = -ENOMEM;
 
+	if (check_utf8((const unsigned char *)buf, len, &line, &col) < 0) {
+		podoom_diag_set(diag, line, col, "invalid UTF-8: YAML and JSON input must be UTF-8 text");
+		return -EINVAL;
+	}
 	y = calloc(1, sizeof(*y));
 	b = calloc(1, sizeof(*b));
 	if (!y || !b)
 		goto out;
 	b->y = y;
-	/* collect errors instead of printing them: we report them ourselves */
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.output_fn = discard_output;
-	dcfg.level = FYET_ERROR;
-	fydiag = fy_diag_create(&dcfg);
-	if (!fydiag)
+	if (!yaml_parser_initialize(&parser))
 		goto out;
-	fy_diag_set_collect_errors(fydiag, true);
-	cfg.diag = fydiag;
-	fyp = fy_parser_create(&cfg);
-	if (!fyp)
-		goto out;
-	if (fy_parser_set_string(fyp, len ? buf : "", len) != 0) {
-		r = -EINVAL;
-		podoom_diag_set(diag, 0, 0, "cannot read the input as YAML");
-		goto out;
-	}
-	r = 0;
-	while ((fye = fy_parser_parse(fyp)) != NULL) {
-		r = handle_event(b, fye, diag);
-		fy_parser_event_free(fyp, fye);
+	parser_ready = true;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)(len ? buf : ""), len);
+	for (;;) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			if (parser.error == YAML_MEMORY_ERROR) {
+				r = -ENOMEM;
+			} else {
+				parser_error(&parser, diag);
+				r = -EINVAL;
+			}
+			goto out;
+		}
+		bool done = ev.type == YAML_STREAM_END_EVENT;
+		r = handle_event(b, &ev, diag);
+		yaml_event_delete(&ev);
 		if (r < 0)
 			goto out;
-	}
-	if (fy_parser_get_stream_error(fyp)) {
-		stream_error(fydiag, diag);
-		r = -EINVAL;
-		goto out;
+		if (done)
+			break;
 	}
 	*ret = y;
 	y = NULL;
+	r = 0;
 out:
-	if (fyp)
-		fy_parser_destroy(fyp);
-	if (fydiag)
-		fy_diag_destroy(fydiag);
+	if (parser_ready)
+		yaml_parser_delete(&parser);
 	if (b)
 		free(b->pending.v);
 	free(b);

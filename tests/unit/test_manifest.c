@@ -143,7 +143,7 @@ static void test_unreadable_yaml(void **state)
 		unsigned line;
 	} cases[] = {
 		{"kind: Pod\nspec: {containers: [\n", 0, 3},
-		{"kind: Pod\n  bad: indent\n", 0, 1}, /* libfyaml blames the multi-line key */
+		{"kind: Pod\n  bad: indent\n", 0, 2},
 		{"a: *nothing\n", 0, 1},
 		{"key: \"unterminated\n", 0, 0},
 	};
