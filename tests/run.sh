@@ -56,6 +56,17 @@ for r in "$B"/fuzz/replay_*; do
 	rm -f "$out" "$out.tap"
 done
 
+echo "== checks"
+out=$(mktemp)
+if scripts/check-purity.sh "$B"/obj/src/core/*.o >"$out" 2>&1; then
+	echo "ok 1 - core purity: $(cat "$out")" >"$out.tap"; rc=0
+else
+	echo "not ok 1 - core purity" >"$out.tap"; sed 's/^/  /' "$out"; rc=1
+fi
+count_tap purity "$out.tap" "$rc"
+sed 's/^/  /' "$out.tap"
+rm -f "$out" "$out.tap"
+
 if [ "${#failures[@]}" -gt 0 ]; then
 	echo "failing: ${failures[*]}"
 fi
