@@ -59,6 +59,21 @@ struct podoom_pod {
 	uint32_t line, col; /* where the pod (or its template) starts */
 };
 
+enum podoom_resource {
+	PODOOM_RESOURCE_CPU,
+	PODOOM_RESOURCE_MEMORY,
+	PODOOM_RESOURCE_COUNT
+};
+
+/*
+ * podoom_pod_aggregate_requests() - AggregateContainerRequests of
+ * component-helpers resource.PodRequests for one resource: regular containers
+ * and sidecars run together; each init container runs beside the sidecars
+ * started before it; the pod needs the peak. Exact, in nano-units, summed
+ * before any rounding as Go sums Quantities.
+ */
+struct podoom_quantity podoom_pod_aggregate_requests(const struct podoom_pod *pod, enum podoom_resource r);
+
 /* podoom_container_type_to_string() - "regular", "init", "sidecar". */
 const char *podoom_container_type_to_string(enum podoom_container_type t);
 

@@ -72,6 +72,10 @@ int podoom_quantity_sign(const struct podoom_quantity *q);
  * (the API warns "fractional byte value" for memory when it is not). */
 bool podoom_quantity_is_whole(const struct podoom_quantity *q);
 
+/* podoom_quantity_nano_add() - a + b in nano-units, saturating at the largest
+ * magnitude we represent (sums of container requests stay exact below it). */
+podoom_i128 podoom_quantity_nano_add(podoom_i128 a, podoom_i128 b);
+
 /* podoom_quantity_from_int() - the quantity of a whole number of units. */
 struct podoom_quantity podoom_quantity_from_int(int64_t v, enum podoom_quantity_format format);
 

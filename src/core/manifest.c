@@ -37,14 +37,10 @@ struct origin {
 	char path[PATH_MAX_LEN]; /* "spec.template.spec" */
 };
 
-static void add_msg(struct podoom_manifests *m, enum podoom_manifest_severity sev,
-		    const struct podoom_ynode *at, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void add_msg(struct podoom_manifests *m, enum podoom_manifest_severity sev,
-		    const struct podoom_ynode *at, const char *fmt, ...)
+static void add_msg_v(struct podoom_manifests *m, enum podoom_manifest_severity sev, uint32_t line,
+		      uint32_t col, const char *fmt, va_list ap)
 {
 	struct podoom_manifest_msg *msg;
-	va_list ap;
 
 	if (sev == PODOOM_MANIFEST_ERROR)
 		m->nerrors++;
@@ -65,10 +61,33 @@ static void add_msg(struct podoom_manifests *m, enum podoom_manifest_severity se
 	msg = &m->msgs[m->nmsgs++];
 	msg->severity = sev;
 	msg->skipped_kind = NULL;
-	msg->diag.line = at ? at->line : 0;
-	msg->diag.col = at ? at->col : 0;
-	va_start(ap, fmt);
+	msg->diag.line = line;
+	msg->diag.col = col;
 	vsnprintf(msg->diag.msg, sizeof(msg->diag.msg), fmt, ap);
+}
+
+static void add_msg(struct podoom_manifests *m, enum podoom_manifest_severity sev,
+		    const struct podoom_ynode *at, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void add_msg(struct podoom_manifests *m, enum podoom_manifest_severity sev,
+		    const struct podoom_ynode *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_msg_v(m, sev, at ? at->line : 0, at ? at->col : 0, fmt, ap);
+	va_end(ap);
+}
+
+static void add_error_at(struct podoom_manifests *m, uint32_t line, uint32_t col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void add_error_at(struct podoom_manifests *m, uint32_t line, uint32_t col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_msg_v(m, PODOOM_MANIFEST_ERROR, line, col, fmt, ap);
 	va_end(ap);
 }
 
@@ -310,6 +329,65 @@ static int add_pod(struct podoom_manifests *m, struct podoom_pod *pod)
 	return 0;
 }
 
+static const struct podoom_quantity *rlist_get(const struct podoom_rlist *rl, enum podoom_resource r)
+{
+	if (r == PODOOM_RESOURCE_CPU)
+		return rl->has_cpu ? &rl->cpu : NULL;
+	return rl->has_memory ? &rl->memory : NULL;
+}
+
+/* What validation refuses across containers: duplicate names, and pod-level
+ * resources below what the containers ask (KEP-2837: pod-level requests at
+ * least the aggregate container requests, no container limit above the
+ * pod-level limit). */
+static int validate_pod(struct podoom_manifests *m, const struct origin *o, const struct podoom_pod *pod,
+			const struct podoom_ynode *res)
+{
+	static const char *const names[PODOOM_RESOURCE_COUNT] = {"cpu", "memory"};
+	int r = 0;
+
+	for (size_t i = 0; i < pod->ncontainers; i++) {
+		for (size_t k = 0; k < i; k++) {
+			if (strcmp(pod->containers[i].name, pod->containers[k].name) == 0) {
+				const struct podoom_container *c = &pod->containers[i];
+				add_error_at(m, c->line, c->col, "%s %s: %s: duplicate container name \"%.64s\"",
+					     o->kind, o->name, o->path, c->name);
+				r = -EINVAL;
+				break;
+			}
+		}
+	}
+	if (!pod->has_pod_resources)
+		return r;
+	for (int res_i = 0; res_i < PODOOM_RESOURCE_COUNT; res_i++) {
+		enum podoom_resource rs = (enum podoom_resource)res_i;
+		const struct podoom_quantity *preq = rlist_get(&pod->pod_requests, rs);
+		const struct podoom_quantity *plim = rlist_get(&pod->pod_limits, rs);
+		if (preq) {
+			struct podoom_quantity agg = podoom_pod_aggregate_requests(pod, rs);
+			if (podoom_quantity_cmp(&agg, preq) > 0) {
+				add_msg(m, PODOOM_MANIFEST_ERROR, res,
+					"%s %s: %s.resources.requests.%s: must be greater than or equal to the "
+					"aggregate of the containers' requests",
+					o->kind, o->name, o->path, names[rs]);
+				r = -EINVAL;
+			}
+		}
+		for (size_t i = 0; plim && i < pod->ncontainers; i++) {
+			const struct podoom_quantity *clim = rlist_get(&pod->containers[i].limits, rs);
+			if (clim && podoom_quantity_cmp(clim, plim) > 0) {
+				add_msg(m, PODOOM_MANIFEST_ERROR, res,
+					"%s %s: %s.resources.limits.%s: must be greater than or equal to the limit of "
+					"container %.64s",
+					o->kind, o->name, o->path, names[rs], pod->containers[i].name);
+				r = -EINVAL;
+				break;
+			}
+		}
+	}
+	return r;
+}
+
 /* The pod of @obj: @pmeta/@spec are the pod's (the template's for workloads). */
 static int read_pod(struct podoom_manifests *m, const struct origin *o, const struct podoom_ynode *obj,
 		    const struct podoom_ynode *pmeta, const struct podoom_ynode *spec,
@@ -379,6 +457,8 @@ static int read_pod(struct podoom_manifests *m, const struct origin *o, const st
 		snprintf(where, sizeof(where), "%s.resources", o->path);
 		if (read_resources(m, o, where, n, &pod.pod_requests, &pod.pod_limits, &unused_mem, &unused_cpu) < 0)
 			r = -EINVAL;
+		/* pod-level hugepages requests default too (from the containers'): present either way */
+		pod.pod_requests.has_hugepages |= pod.pod_limits.has_hugepages;
 	}
 	snprintf(where, sizeof(where), "%s.overhead", o->path);
 	if (read_rlist(m, o, where, podoom_ynode_get(spec, "overhead"), &pod.overhead) < 0)
@@ -395,6 +475,8 @@ static int read_pod(struct podoom_manifests *m, const struct origin *o, const st
 		r = -EINVAL;
 	if (read_containers(m, o, "containers", regular, false, pod.containers, &pod.ncontainers) < 0)
 		r = -EINVAL;
+	if (r == 0)
+		r = validate_pod(m, o, &pod, podoom_ynode_get(spec, "resources"));
 	if (r == 0)
 		r = add_pod(m, &pod);
 	if (r < 0)
@@ -496,8 +578,9 @@ static int read_object(struct podoom_manifests *m, const struct podoom_ynode *ob
 		return read_pod(m, &o, obj, podoom_ynode_get(tmpl, "metadata"), podoom_ynode_get(tmpl, "spec"),
 				tmpl);
 	}
+	size_t before = m->nmsgs;
 	add_msg(m, PODOOM_MANIFEST_NOTE, obj, "skipped %.64s %.128s: it runs no pods", kind, o.name);
-	if (m->nmsgs && m->msgs[m->nmsgs - 1].severity == PODOOM_MANIFEST_NOTE)
+	if (m->nmsgs > before)
 		m->msgs[m->nmsgs - 1].skipped_kind = kind;
 	return 0;
 }

@@ -7,14 +7,6 @@
 #include <errno.h>
 #include <string.h>
 
-/* Quantities are below 10^38 nano-units; sums saturate there (no real pod comes near). */
-#define SUM_LIMIT ((podoom_i128)10000000000000000000ULL * (podoom_i128)10000000000000000000ULL)
-
-static podoom_i128 sat_add(podoom_i128 a, podoom_i128 b)
-{
-	return a > SUM_LIMIT - b ? SUM_LIMIT : a + b;
-}
-
 /* the cpu and memory sums of ComputePodQOS: only values > 0 are added */
 struct qos_sums {
 	bool has[2];
@@ -25,11 +17,11 @@ static void sums_add(struct qos_sums *s, const struct podoom_rlist *rl)
 {
 	if (rl->has_cpu && podoom_quantity_sign(&rl->cpu) > 0) {
 		s->has[0] = true;
-		s->v[0] = sat_add(s->v[0], rl->cpu.nano);
+		s->v[0] = podoom_quantity_nano_add(s->v[0], rl->cpu.nano);
 	}
 	if (rl->has_memory && podoom_quantity_sign(&rl->memory) > 0) {
 		s->has[1] = true;
-		s->v[1] = sat_add(s->v[1], rl->memory.nano);
+		s->v[1] = podoom_quantity_nano_add(s->v[1], rl->memory.nano);
 	}
 }
 
@@ -50,24 +42,6 @@ static bool pod_level_set(const struct podoom_pod *pod)
 	return pod->has_pod_resources && (rlist_is_set(&pod->pod_requests) || rlist_is_set(&pod->pod_limits));
 }
 
-/* Pod-level requests after defaulting: with pod-level limits, a missing
- * request defaults to the limit (SetDefaults_PodSpec, PodLevelResources). */
-static struct podoom_rlist pod_level_requests(const struct podoom_pod *pod)
-{
-	struct podoom_rlist r = pod->pod_requests;
-
-	if (pod->pod_limits.has_cpu && !r.has_cpu) {
-		r.has_cpu = true;
-		r.cpu = pod->pod_limits.cpu;
-	}
-	if (pod->pod_limits.has_memory && !r.has_memory) {
-		r.has_memory = true;
-		r.memory = pod->pod_limits.memory;
-	}
-	r.has_hugepages = r.has_hugepages || pod->pod_limits.has_hugepages;
-	return r;
-}
-
 /* whether the pod-level branch of the policies applies under @kp */
 static bool use_pod_level(const struct podoom_kubelet_profile *kp, const struct podoom_pod *pod)
 {
@@ -83,8 +57,7 @@ enum podoom_qos podoom_qos_compute(const struct podoom_kubelet_profile *kp, cons
 	bool guaranteed = true;
 
 	if (use_pod_level(kp, pod)) {
-		struct podoom_rlist preq = pod_level_requests(pod);
-		sums_add(&req, &preq);
+		sums_add(&req, &pod->pod_requests);
 		if (rlist_is_set(&pod->pod_limits)) {
 			sums_add(&lim, &pod->pod_limits);
 			if (!has_cpu_and_memory(&pod->pod_limits))
@@ -150,11 +123,6 @@ static int request_bytes(const struct podoom_rlist *rl, int64_t *ret)
 	return podoom_quantity_value(&rl->memory, ret);
 }
 
-static int64_t max64(int64_t a, int64_t b)
-{
-	return a > b ? a : b;
-}
-
 /* Go's int64 arithmetic wraps; so must ours, without C's undefined behaviour */
 static int64_t wrap_add(int64_t a, int64_t b)
 {
@@ -171,45 +139,20 @@ static int64_t wrap_mul(int64_t a, int64_t b)
 	return (int64_t)((uint64_t)a * (uint64_t)b);
 }
 
-/* AggregateContainerRequests(pod).memory, the sidecar-aware sum of
- * component-helpers resource.PodRequests: regular containers and sidecars run
- * together; each init container runs with the sidecars started before it. */
+/* AggregateContainerRequests(pod).memory as bytes, rounded up once as Value() does */
 static int aggregate_memory_request(const struct podoom_pod *pod, int64_t *ret)
 {
-	int64_t sum = 0, sidecars = 0, init_peak = 0, v;
-
-	for (size_t i = 0; i < pod->ncontainers; i++) {
-		const struct podoom_container *c = &pod->containers[i];
-		if (request_bytes(&c->requests, &v) < 0)
-			return -ERANGE;
-		switch (c->type) {
-		case PODOOM_CONTAINER_REGULAR:
-			sum = wrap_add(sum, v);
-			break;
-		case PODOOM_CONTAINER_SIDECAR:
-			sum = wrap_add(sum, v);
-			sidecars = wrap_add(sidecars, v);
-			init_peak = max64(init_peak, sidecars);
-			break;
-		case PODOOM_CONTAINER_INIT:
-			init_peak = max64(init_peak, wrap_add(v, sidecars));
-			break;
-		default:
-			break;
-		}
-	}
-	*ret = max64(sum, init_peak);
-	return 0;
+	struct podoom_quantity q = podoom_pod_aggregate_requests(pod, PODOOM_RESOURCE_MEMORY);
+	return podoom_quantity_value(&q, ret) < 0 ? -ERANGE : 0;
 }
 
 /* remainingPodMemReqPerContainer (pkg/kubelet/qos/helpers.go) */
 static int pod_level_share(const struct podoom_pod *pod, int64_t *ret)
 {
-	struct podoom_rlist preq = pod_level_requests(pod);
 	int64_t pod_req, agg;
 
 	*ret = 0;
-	if (request_bytes(&preq, &pod_req) < 0 || aggregate_memory_request(pod, &agg) < 0)
+	if (request_bytes(&pod->pod_requests, &pod_req) < 0 || aggregate_memory_request(pod, &agg) < 0)
 		return -ERANGE;
 	if (pod_req == 0 || pod->ncontainers == 0)
 		return 0;
@@ -274,8 +217,7 @@ int podoom_qos_oom_score_adj(const struct podoom_kubelet_profile *kp, const stru
 	if (from_status)
 		out.flags |= PODOOM_ADJ_STATUS_QOS;
 	/* IsPodLevelRequestsSet: pod-level requests (after defaulting) hold a supported resource */
-	struct podoom_rlist preq = pod_level_requests(pod);
-	pod_level = kp->pod_level_resources && pod->has_pod_resources && rlist_is_set(&preq);
+	pod_level = kp->pod_level_resources && pod->has_pod_resources && rlist_is_set(&pod->pod_requests);
 	if (pod_level) {
 		if (pod_level_share(pod, &share) < 0)
 			return -ERANGE;
@@ -311,11 +253,9 @@ int podoom_pod_memory_request_bytes(const struct podoom_kubelet_profile *kp, con
 {
 	int64_t total, overhead = 0;
 
-	struct podoom_rlist preq = pod_level_requests(pod);
-
-	if (kp->pod_level_resources && pod->has_pod_resources && rlist_is_set(&preq)) {
+	if (kp->pod_level_resources && pod->has_pod_resources && rlist_is_set(&pod->pod_requests)) {
 		/* PodRequests with SkipContainerLevelResources: the pod-level value alone */
-		if (request_bytes(&preq, &total) < 0)
+		if (request_bytes(&pod->pod_requests, &total) < 0)
 			return -ERANGE;
 	} else if (aggregate_memory_request(pod, &total) < 0) {
 		return -ERANGE;

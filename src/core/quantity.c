@@ -305,6 +305,16 @@ bool podoom_quantity_is_whole(const struct podoom_quantity *q)
 	return q->nano % NANO_PER_UNIT == 0;
 }
 
+podoom_i128 podoom_quantity_nano_add(podoom_i128 a, podoom_i128 b)
+{
+	/* |a|, |b| <= 10^38 < 2^127 / 1.7: test before adding, never overflow */
+	if (b > 0 && a > NANO_LIMIT - b)
+		return NANO_LIMIT;
+	if (b < 0 && a < -NANO_LIMIT - b)
+		return -NANO_LIMIT;
+	return a + b;
+}
+
 struct podoom_quantity podoom_quantity_from_int(int64_t v, enum podoom_quantity_format format)
 {
 	return (struct podoom_quantity){.nano = (podoom_i128)v * NANO_PER_UNIT, .format = format};

@@ -105,6 +105,11 @@ static void test_errors_point_at_the_value(void **state)
 		 "expected a quantity"},
 		{"kind: Pod\nspec:\n  containers:\n  - name: c\n    resources: {limits: {memory: 1e400}}\n", 5, 34,
 		 "too large"},
+		{"kind: Pod\nspec:\n  initContainers:\n  - name: c\n  containers:\n  - name: c\n", 6, 5, "duplicate container name"},
+		{"kind: Pod\nspec:\n  resources:\n    requests: {memory: 100Mi}\n  containers:\n  - name: a\n"
+		 "    resources: {requests: {memory: 200Mi}}\n", 4, 5, "aggregate of the containers' requests"},
+		{"kind: Pod\nspec:\n  resources:\n    limits: {cpu: 1}\n  containers:\n  - name: a\n"
+		 "    resources: {limits: {cpu: 2}}\n", 4, 5, "limit of container a"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
