@@ -109,7 +109,7 @@ static void test_errors_point_at_the_value(void **state)
 		{"kind: Pod\nspec:\n  resources:\n    requests: {memory: 100Mi}\n  containers:\n  - name: a\n"
 		 "    resources: {requests: {memory: 200Mi}}\n", 4, 5, "aggregate of the containers' requests"},
 		{"kind: Pod\nspec:\n  resources:\n    limits: {cpu: 1}\n  containers:\n  - name: a\n"
-		 "    resources: {limits: {cpu: 2}}\n", 4, 5, "limit of container a"},
+		 "    resources: {requests: {cpu: 500m}, limits: {cpu: 2}}\n", 4, 5, "limit of container a"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
