@@ -44,6 +44,16 @@ struct podoom_manifests;
 int podoom_manifests_parse(const char *buf, size_t len, struct podoom_manifests **ret,
 			   struct podoom_diag *diag);
 
+/*
+ * podoom_manifests_parse_pod() - one Pod object already parsed as a tree
+ * (an inline `pod:` of a scenario); `kind` may be absent. The result borrows
+ * strings from @obj's tree, which must outlive it. Errors are in the result's
+ * messages, as for podoom_manifests_parse().
+ * Return: 0; -ENOMEM.
+ */
+struct podoom_ynode;
+int podoom_manifests_parse_pod(const struct podoom_ynode *obj, struct podoom_manifests **ret);
+
 void podoom_manifests_free(struct podoom_manifests *m);
 
 size_t podoom_manifests_npods(const struct podoom_manifests *m);

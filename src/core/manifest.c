@@ -612,6 +612,30 @@ fail:
 	return r;
 }
 
+int podoom_manifests_parse_pod(const struct podoom_ynode *obj, struct podoom_manifests **ret)
+{
+	struct podoom_manifests *m = calloc(1, sizeof(*m));
+	const struct podoom_ynode *meta;
+	struct origin o = {.kind = "Pod", .path = "spec"};
+	int r = 0;
+
+	if (!m)
+		return -ENOMEM;
+	if (!obj || obj->type != PODOOM_YNODE_MAPPING) {
+		add_msg(m, PODOOM_MANIFEST_ERROR, obj, "expected a Pod (a mapping with metadata and spec)");
+	} else {
+		meta = podoom_ynode_get(obj, "metadata");
+		o.name = str_or(podoom_ynode_get(meta, "name"), "(unnamed)");
+		r = read_pod(m, &o, obj, meta, podoom_ynode_get(obj, "spec"), obj);
+	}
+	if (r == -ENOMEM) {
+		podoom_manifests_free(m);
+		return r;
+	}
+	*ret = m;
+	return 0;
+}
+
 void podoom_manifests_free(struct podoom_manifests *m)
 {
 	if (!m)
