@@ -8,6 +8,7 @@
  * The API server defaults only Pod objects, not templates, but every pod a
  * controller creates from a template is defaulted, so we default templates too.
  */
+#include "podoom/grow.h"
 #include "podoom/manifest.h"
 
 #include <errno.h>
@@ -48,15 +49,9 @@ static void add_msg_v(struct podoom_manifests *m, enum podoom_manifest_severity 
 		m->dropped++;
 		return;
 	}
-	if (m->nmsgs == m->msgs_cap) {
-		size_t cap = m->msgs_cap ? m->msgs_cap * 2 : 16;
-		struct podoom_manifest_msg *v = realloc(m->msgs, cap * sizeof(*v));
-		if (!v) {
-			m->dropped++;
-			return;
-		}
-		m->msgs = v;
-		m->msgs_cap = cap;
+	if (podoom_grow(&m->msgs, &m->msgs_cap, m->nmsgs + 1, sizeof(*m->msgs), 16) < 0) {
+		m->dropped++;
+		return;
 	}
 	msg = &m->msgs[m->nmsgs++];
 	msg->severity = sev;
@@ -317,14 +312,8 @@ static int add_pod(struct podoom_manifests *m, struct podoom_pod *pod)
 {
 	if (m->npods == PODOOM_MANIFEST_MAX_PODS)
 		return -E2BIG;
-	if (m->npods == m->pods_cap) {
-		size_t cap = m->pods_cap ? m->pods_cap * 2 : 16;
-		struct podoom_pod *v = realloc(m->pods, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		m->pods = v;
-		m->pods_cap = cap;
-	}
+	if (podoom_grow(&m->pods, &m->pods_cap, m->npods + 1, sizeof(*m->pods), 16) < 0)
+		return -ENOMEM;
 	m->pods[m->npods++] = *pod;
 	return 0;
 }

@@ -3,6 +3,7 @@
  * that names the keys we do, since a typo in a scenario silently changes
  * what is simulated.
  */
+#include "podoom/grow.h"
 #include "podoom/scenario.h"
 
 #include <errno.h>
@@ -495,14 +496,8 @@ static int read_container(ynode *k, ynode *n, struct podoom_scenario_container *
 
 static int keep_set(struct priv *pv, struct podoom_manifests *m)
 {
-	if (pv->nsets == pv->sets_cap) {
-		size_t cap = pv->sets_cap ? pv->sets_cap * 2 : 8;
-		struct podoom_manifests **v = realloc(pv->sets, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		pv->sets = v;
-		pv->sets_cap = cap;
-	}
+	if (podoom_grow(&pv->sets, &pv->sets_cap, pv->nsets + 1, sizeof(*pv->sets), 8) < 0)
+		return -ENOMEM;
 	pv->sets[pv->nsets++] = m;
 	return 0;
 }

@@ -10,6 +10,7 @@
  * libyaml has been fuzzed by OSS-Fuzz for years and, like go-yaml (which
  * Kubernetes uses), reads YAML 1.1. Like go-yaml we refuse invalid UTF-8.
  */
+#include "podoom/grow.h"
 #include "podoom/yaml.h"
 
 #include <errno.h>
@@ -61,14 +62,8 @@ struct nodevec {
 
 static int nodevec_push(struct nodevec *nv, struct podoom_ynode *node)
 {
-	if (nv->n == nv->cap) {
-		size_t cap = nv->cap ? nv->cap * 2 : 256;
-		struct podoom_ynode **v = realloc(nv->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		nv->v = v;
-		nv->cap = cap;
-	}
+	if (podoom_grow(&nv->v, &nv->cap, nv->n + 1, sizeof(*nv->v), 256) < 0)
+		return -ENOMEM;
 	nv->v[nv->n++] = node;
 	return 0;
 }
@@ -264,14 +259,8 @@ static int end_document(struct builder *b, struct podoom_diag *diag)
 		podoom_diag_set(diag, 0, 0, "more than %u YAML documents", PODOOM_YAML_MAX_DOCS);
 		return -E2BIG;
 	}
-	if (y->ndocs == y->docs_cap) {
-		size_t cap = y->docs_cap ? y->docs_cap * 2 : 8;
-		struct podoom_ynode **docs = realloc(y->docs, cap * sizeof(*docs));
-		if (!docs)
-			return -ENOMEM;
-		y->docs = docs;
-		y->docs_cap = cap;
-	}
+	if (podoom_grow(&y->docs, &y->docs_cap, y->ndocs + 1, sizeof(*y->docs), 8) < 0)
+		return -ENOMEM;
 	y->docs[y->ndocs++] = b->root;
 	b->root = NULL;
 	b->nanchors = 0; /* anchors are per document */
