@@ -14,61 +14,67 @@
 
 #define KVER_NUMBER_MAX 999999u
 
-/* Shorthands for the table; only this file sees them. */
-#define THREADS PODOOM_KERNEL_SCAN_THREADS
-#define PROCS PODOOM_KERNEL_SCAN_PROCESSES
-#define PERMILLE PODOOM_KERNEL_OOM_SCORE_PERMILLE
-#define SCALED PODOOM_KERNEL_OOM_SCORE_SCALED
+/*
+ * Each era of oom_badness() and of the victim scan, as initialisers the rows
+ * combine; each row adds the rest (child sacrifice, oom.group, reaper, report).
+ */
+/* 3.10-4.15: 3% CAP_SYS_ADMIN bonus, unsigned points floored at 1 */
+#define BADNESS_ROOT_BONUS .root_bonus_pct = 3, .oom_score = PODOOM_KERNEL_OOM_SCORE_PERMILLE
+/* 4.19-5.8: no bonus, still unsigned and floored */
+#define BADNESS_FLOOR .oom_score = PODOOM_KERNEL_OOM_SCORE_PERMILLE
+/* 5.9+: signed, LONG_MIN when ineligible, /proc oom_score scaled to 0..2000 */
+#define BADNESS_SIGNED .signed_badness = true, .oom_score = PODOOM_KERNEL_OOM_SCORE_SCALED
+
+/* oom_scan_process_thread() over every thread: first maximum wins */
+#define SCAN_3_10 \
+	.global_scan = PODOOM_KERNEL_SCAN_THREADS, .memcg_scan = PODOOM_KERNEL_SCAN_THREADS, \
+	.tie = PODOOM_KERNEL_TIE_FIRST, .select_points_u32 = true, .abort_on_exiting = true, \
+	.exited_skipped_first = true
+/* the same with "Prefer thread group leaders for display purposes" */
+#define SCAN_4_4 \
+	.global_scan = PODOOM_KERNEL_SCAN_THREADS, .memcg_scan = PODOOM_KERNEL_SCAN_THREADS, \
+	.tie = PODOOM_KERNEL_TIE_FIRST_LEADER, .select_points_u32 = true, .abort_on_exiting = true
+/* oom_evaluate_task(): processes for a global OOM, threads in a memcg */
+#define SCAN_4_14 \
+	.oom_skip_checks = true, .global_scan = PODOOM_KERNEL_SCAN_PROCESSES, \
+	.memcg_scan = PODOOM_KERNEL_SCAN_THREADS, .tie = PODOOM_KERNEL_TIE_FIRST_LEADER
+/* processes everywhere (CSS_TASK_ITER_PROCS), the last equal task wins */
+#define SCAN_5_3 \
+	.oom_skip_checks = true, .global_scan = PODOOM_KERNEL_SCAN_PROCESSES, \
+	.memcg_scan = PODOOM_KERNEL_SCAN_PROCESSES, .tie = PODOOM_KERNEL_TIE_LAST
 
 static const struct podoom_kernel_profile profiles[] = {
 	{
-		/* 2.6.36 replaced the total_vm heuristic with rss + swap; 3.10.105 is
-		 * the oldest tree read. 3.19 (corpus sample 15) behaves the same. */
+		/* 2.6.36 replaced the total_vm heuristic with rss + swap; 3.10.105 is the
+		 * oldest tree read. 3.19 (corpus sample 15) behaves the same. */
 		.name = "3.10",
 		.first = {2, 6, 36, 0},
 		.source = "3.10.105 gq213/linux-3.10.105@1a7ae0fa",
-		.root_bonus_pct = 3,
-		.global_scan = THREADS,
-		.memcg_scan = THREADS,
-		.tie = PODOOM_KERNEL_TIE_FIRST,
-		.select_points_u32 = true,
-		.abort_on_exiting = true,
-		.exited_skipped_first = true,
+		BADNESS_ROOT_BONUS,
+		SCAN_3_10,
 		.sacrifice_child = true,
-		.oom_score = PERMILLE,
 		.report_style = PODOOM_REPORT_STYLE_3_10,
 	},
 	{
-		/* RHEL/CentOS 7: 3.10 behaviour (oom_scan_process_thread keeps the
-		 * exit_state check first, task_will_free_mem aborts) with vendor lines */
+		/* RHEL/CentOS 7: 3.10 behaviour (the exit_state check first,
+		 * task_will_free_mem aborts) with vendor lines */
 		.name = "rhel7",
 		.first = {3, 10, 0, 7},
 		.source = "3.10.0-1160.el7 tremb1e/linux-3.10.0-1160.el7@877199b5",
-		.root_bonus_pct = 3,
-		.global_scan = THREADS,
-		.memcg_scan = THREADS,
-		.tie = PODOOM_KERNEL_TIE_FIRST,
-		.select_points_u32 = true,
-		.abort_on_exiting = true,
-		.exited_skipped_first = true,
+		BADNESS_ROOT_BONUS,
+		SCAN_3_10,
 		.sacrifice_child = true,
-		.oom_score = PERMILLE,
 		.report_style = PODOOM_REPORT_STYLE_RHEL7,
 	},
 	{
-		/* "Prefer thread group leaders for display purposes" in the scan;
-		 * nr_pmds joins the page-table term */
+		/* "Prefer thread group leaders for display purposes"; nr_pmds joins the
+		 * page-table term */
 		.name = "4.4",
 		.first = {4, 0, 0, 0},
 		.source = "4.4.155 rivsidn/linux-4.4.155@a1961d75",
-		.root_bonus_pct = 3,
-		.global_scan = THREADS,
-		.memcg_scan = THREADS,
-		.tie = PODOOM_KERNEL_TIE_FIRST_LEADER,
-		.select_points_u32 = true,
-		.abort_on_exiting = true,
+		BADNESS_ROOT_BONUS,
+		SCAN_4_4,
 		.sacrifice_child = true,
-		.oom_score = PERMILLE,
 		.report_style = PODOOM_REPORT_STYLE_4_4,
 	},
 	{
@@ -77,45 +83,34 @@ static const struct podoom_kernel_profile profiles[] = {
 		.name = "4.14",
 		.first = {4, 14, 0, 0},
 		.source = "4.14.177 linuxzjs/linux-4.14@7b102d5d",
-		.root_bonus_pct = 3,
-		.oom_skip_checks = true,
-		.global_scan = PROCS,
-		.memcg_scan = THREADS,
-		.tie = PODOOM_KERNEL_TIE_FIRST_LEADER,
+		BADNESS_ROOT_BONUS,
+		SCAN_4_14,
 		.sacrifice_child = true,
 		.oom_reaper = true,
-		.oom_score = PERMILLE,
 		.report_style = PODOOM_REPORT_STYLE_4_14,
 	},
 	{
-		/* same behaviour as 4.14 (the 3% bonus is still there); the task table
-		 * prints pgtables_bytes */
+		/* 4.14's behaviour (the 3% bonus is still there); the task table prints
+		 * pgtables_bytes */
 		.name = "4.15",
 		.first = {4, 15, 0, 0},
 		.source = "4.15.0 sndrzt/linux-4.15@6ea06264",
-		.root_bonus_pct = 3,
-		.oom_skip_checks = true,
-		.global_scan = PROCS,
-		.memcg_scan = THREADS,
-		.tie = PODOOM_KERNEL_TIE_FIRST_LEADER,
+		BADNESS_ROOT_BONUS,
+		SCAN_4_14,
 		.sacrifice_child = true,
 		.oom_reaper = true,
-		.oom_score = PERMILLE,
 		.report_style = PODOOM_REPORT_STYLE_4_15,
 	},
 	{
-		/* RHEL 8: 4.19's badness and memory.oom.group, but the child
-		 * sacrifice is already gone (backport of the 5.2 change) */
+		/* RHEL 8: 4.19's badness and memory.oom.group, but the child sacrifice is
+		 * already gone (backport of the 5.2 change) */
 		.name = "rhel8",
 		.first = {4, 18, 0, 8},
 		.source = "4.18.0-147.el8 cai-fuqiang/linux-4.18.0-147@23abf439",
-		.oom_skip_checks = true,
-		.global_scan = PROCS,
-		.memcg_scan = THREADS,
-		.tie = PODOOM_KERNEL_TIE_FIRST_LEADER,
+		BADNESS_FLOOR,
+		SCAN_4_14,
 		.oom_group = true,
 		.oom_reaper = true,
-		.oom_score = PERMILLE,
 		.report_style = PODOOM_REPORT_STYLE_RHEL8,
 	},
 	{
@@ -123,28 +118,23 @@ static const struct podoom_kernel_profile profiles[] = {
 		.name = "4.19",
 		.first = {4, 19, 0, 0},
 		.source = "4.19.78 Eric-LGF/linux-4.19.78@b18c1843",
-		.oom_skip_checks = true,
-		.global_scan = PROCS,
-		.memcg_scan = THREADS,
-		.tie = PODOOM_KERNEL_TIE_FIRST_LEADER,
+		BADNESS_FLOOR,
+		SCAN_4_14,
 		.sacrifice_child = true,
 		.oom_group = true,
 		.oom_reaper = true,
-		.oom_score = PERMILLE,
 		.report_style = PODOOM_REPORT_STYLE_4_19,
 	},
 	{
+		/* the oom-kill: summary line (report only) */
 		.name = "5.0",
 		.first = {5, 0, 0, 0},
 		.source = "5.0.1 VVvector/linux-5.0.1@0fa9cb14",
-		.oom_skip_checks = true,
-		.global_scan = PROCS,
-		.memcg_scan = THREADS,
-		.tie = PODOOM_KERNEL_TIE_FIRST_LEADER,
+		BADNESS_FLOOR,
+		SCAN_4_14,
 		.sacrifice_child = true,
 		.oom_group = true,
 		.oom_reaper = true,
-		.oom_score = PERMILLE,
 		.report_style = PODOOM_REPORT_STYLE_5_0,
 	},
 	{
@@ -152,60 +142,48 @@ static const struct podoom_kernel_profile profiles[] = {
 		.name = "5.2",
 		.first = {5, 2, 0, 0},
 		.source = "5.2.1 wangliang-cs/linux-5.2.1@fc4ec72d",
-		.oom_skip_checks = true,
-		.global_scan = PROCS,
-		.memcg_scan = THREADS,
-		.tie = PODOOM_KERNEL_TIE_FIRST_LEADER,
+		BADNESS_FLOOR,
+		SCAN_4_14,
 		.oom_group = true,
 		.oom_reaper = true,
-		.oom_score = PERMILLE,
 		.report_style = PODOOM_REPORT_STYLE_5_2,
 	},
 	{
-		/* the leader preference is gone (last equal task wins); the memcg
-		 * scan visits processes (CSS_TASK_ITER_PROCS) */
+		/* the leader preference is gone (the last equal task wins); the memcg scan
+		 * visits processes (CSS_TASK_ITER_PROCS) */
 		.name = "5.3",
 		.first = {5, 3, 0, 0},
 		.source = "5.3.1 github-lvbing/linux-5.3.1@67619948",
-		.oom_skip_checks = true,
-		.global_scan = PROCS,
-		.memcg_scan = PROCS,
-		.tie = PODOOM_KERNEL_TIE_LAST,
+		BADNESS_FLOOR,
+		SCAN_5_3,
 		.oom_group = true,
 		.oom_reaper = true,
-		.oom_score = PERMILLE,
 		.report_style = PODOOM_REPORT_STYLE_5_3,
 	},
 	{
+		/* the Killed line's UID/pgtables/oom_score_adj tail (report only) */
 		.name = "5.4",
 		.first = {5, 4, 0, 0},
 		.source = "5.4.18 wuyansky/Linux-5.4.18@8b387dbf; 5.4.59 and 5.4.84 still unsigned",
-		.oom_skip_checks = true,
-		.global_scan = PROCS,
-		.memcg_scan = PROCS,
-		.tie = PODOOM_KERNEL_TIE_LAST,
+		BADNESS_FLOOR,
+		SCAN_5_3,
 		.oom_group = true,
 		.oom_reaper = true,
-		.oom_score = PERMILLE,
 		.report_style = PODOOM_REPORT_STYLE_5_4,
 	},
 	{
 		/* 5.9's signed badness reached the 5.4 stable series between 5.4.84
-		 * (unsigned, hku-systems/Coorp-Linux-5.4.84-rt) and 5.4.188 (signed,
-		 * twohorsefeng/linux-5.4.188); the row starts at the first release
-		 * read with it. 5.4.214 also has OOM_REAPER_DELAY, 5.4.188 not. */
+		 * (unsigned, hku-systems/Coorp-Linux-5.4.84-rt) and 5.4.188 (signed); the
+		 * row starts at the first release read with it. 5.4.214 also has
+		 * OOM_REAPER_DELAY, 5.4.188 not. */
 		.name = "5.4.188",
 		.first = {5, 4, 188, 0},
 		.stable_backport = true,
 		.source = "5.4.188 twohorsefeng/linux-5.4.188; 5.4.214 GunWooJung/git-linux-5.4.214@35604827",
-		.signed_badness = true,
-		.oom_skip_checks = true,
-		.global_scan = PROCS,
-		.memcg_scan = PROCS,
-		.tie = PODOOM_KERNEL_TIE_LAST,
+		BADNESS_SIGNED,
+		SCAN_5_3,
 		.oom_group = true,
 		.oom_reaper = true,
-		.oom_score = SCALED,
 		.report_style = PODOOM_REPORT_STYLE_5_4,
 	},
 	{
@@ -213,28 +191,21 @@ static const struct podoom_kernel_profile profiles[] = {
 		.name = "5.9",
 		.first = {5, 9, 0, 0},
 		.source = "5.9.1 ach84/linux-5.9.1@17224444",
-		.signed_badness = true,
-		.oom_skip_checks = true,
-		.global_scan = PROCS,
-		.memcg_scan = PROCS,
-		.tie = PODOOM_KERNEL_TIE_LAST,
+		BADNESS_SIGNED,
+		SCAN_5_3,
 		.oom_group = true,
 		.oom_reaper = true,
-		.oom_score = SCALED,
 		.report_style = PODOOM_REPORT_STYLE_5_4,
 	},
 	{
+		/* "OOM victim ... is already exiting" (report only) */
 		.name = "5.10",
 		.first = {5, 10, 0, 0},
 		.source = "5.10.89 Prashant446/linux-5.10.89@74115436",
-		.signed_badness = true,
-		.oom_skip_checks = true,
-		.global_scan = PROCS,
-		.memcg_scan = PROCS,
-		.tie = PODOOM_KERNEL_TIE_LAST,
+		BADNESS_SIGNED,
+		SCAN_5_3,
 		.oom_group = true,
 		.oom_reaper = true,
-		.oom_score = SCALED,
 		.report_style = PODOOM_REPORT_STYLE_5_10,
 	},
 	{
@@ -242,47 +213,37 @@ static const struct podoom_kernel_profile profiles[] = {
 		.name = "5.15",
 		.first = {5, 15, 0, 0},
 		.source = "5.15.135 waterm310n/linux-5.15.135@e56ab542",
-		.signed_badness = true,
-		.oom_skip_checks = true,
-		.global_scan = PROCS,
-		.memcg_scan = PROCS,
-		.tie = PODOOM_KERNEL_TIE_LAST,
+		BADNESS_SIGNED,
+		SCAN_5_3,
 		.oom_group = true,
 		.oom_reaper = true,
 		.reaper_delay_msec = 2000,
-		.oom_score = SCALED,
 		.report_style = PODOOM_REPORT_STYLE_5_10,
 	},
 	{
+		/* memory.events oom_group_kill */
 		.name = "6.1",
 		.first = {6, 1, 0, 0},
 		.source = "6.1.158 HDevices/linux-6.1.158@71dd5359",
-		.signed_badness = true,
-		.oom_skip_checks = true,
-		.global_scan = PROCS,
-		.memcg_scan = PROCS,
-		.tie = PODOOM_KERNEL_TIE_LAST,
+		BADNESS_SIGNED,
+		SCAN_5_3,
 		.oom_group = true,
 		.oom_group_kill_event = true,
 		.oom_reaper = true,
 		.reaper_delay_msec = 2000,
-		.oom_score = SCALED,
 		.report_style = PODOOM_REPORT_STYLE_6_1,
 	},
 	{
+		/* memcg stats one record per line (report only) */
 		.name = "6.6",
 		.first = {6, 6, 0, 0},
 		.source = "6.6.9 mihaelbh/adding-new-sched-policy-to-linux-6.6.9@b0e4488b",
-		.signed_badness = true,
-		.oom_skip_checks = true,
-		.global_scan = PROCS,
-		.memcg_scan = PROCS,
-		.tie = PODOOM_KERNEL_TIE_LAST,
+		BADNESS_SIGNED,
+		SCAN_5_3,
 		.oom_group = true,
 		.oom_group_kill_event = true,
 		.oom_reaper = true,
 		.reaper_delay_msec = 2000,
-		.oom_score = SCALED,
 		.report_style = PODOOM_REPORT_STYLE_6_6,
 	},
 	{
@@ -290,16 +251,12 @@ static const struct podoom_kernel_profile profiles[] = {
 		.name = "6.8",
 		.first = {6, 8, 0, 0},
 		.source = "6.8.0 vivo50kff/linux-6.8@bc4fae0d; 6.18.2 gfunkmonk/linux-6.18.2@062668f4",
-		.signed_badness = true,
-		.oom_skip_checks = true,
-		.global_scan = PROCS,
-		.memcg_scan = PROCS,
-		.tie = PODOOM_KERNEL_TIE_LAST,
+		BADNESS_SIGNED,
+		SCAN_5_3,
 		.oom_group = true,
 		.oom_group_kill_event = true,
 		.oom_reaper = true,
 		.reaper_delay_msec = 2000,
-		.oom_score = SCALED,
 		.report_style = PODOOM_REPORT_STYLE_6_8,
 	},
 };
