@@ -142,7 +142,9 @@ int podoom_badness_select(const struct podoom_kernel_profile *kp, const struct p
  * its tgid) with the highest points if it is eligible, has its own mm and is in
  * the scope; the first such child wins a tie. Otherwise the selected task.
  * The kill line names tasks[*ret_index].tgid.
- * Return: 0 with *ret_index set; -EINVAL as _select. Untouched on error.
+ * Return: 0 with *ret_index set; -EAGAIN the selected task is already exiting
+ * (the kernel only marks it and prints nothing); -EINVAL as _select, or
+ * @selected out of range. Untouched on error.
  */
 int podoom_badness_victim(const struct podoom_kernel_profile *kp, const struct podoom_oom_scope *scope,
 			  const struct podoom_task *tasks, size_t n, size_t selected, size_t *ret_index);
