@@ -10,13 +10,8 @@
 
 #include "podoom/kubelet.h"
 #include "podoom/pod.h"
+#include "podoom/qos_class.h"
 
-enum podoom_qos {
-	PODOOM_QOS_GUARANTEED,
-	PODOOM_QOS_BURSTABLE,
-	PODOOM_QOS_BESTEFFORT,
-	PODOOM_QOS_COUNT
-};
 
 /* Why a container got its oom_score_adj, and what may surprise a user. */
 enum podoom_adj_flag {
@@ -53,12 +48,6 @@ bool podoom_pod_is_critical(const struct podoom_pod *pod);
  */
 int podoom_qos_oom_score_adj(const struct podoom_kubelet_profile *kp, const struct podoom_pod *pod,
 			     size_t ci, int64_t memory_capacity_bytes, struct podoom_adj *ret);
-
-/* podoom_qos_to_string() - "Guaranteed", "Burstable", "BestEffort". */
-const char *podoom_qos_to_string(enum podoom_qos q);
-
-/* podoom_qos_from_string() - the class named exactly @s; -EINVAL otherwise. */
-int podoom_qos_from_string(const char *s, enum podoom_qos *ret);
 
 /* podoom_pod_memory_request_bytes() - GetResourceRequestQuantity(pod, memory):
  * the pod-level request when set, else the sidecar-aware aggregate of its

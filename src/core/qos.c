@@ -89,7 +89,7 @@ enum podoom_qos podoom_qos_get(const struct podoom_kubelet_profile *kp, const st
 {
 	enum podoom_qos q;
 
-	if (pod->status_qos && podoom_qos_from_string(pod->status_qos, &q) == 0) {
+	if (pod->status_qos && podoom_qos_from_string(pod->status_qos, strlen(pod->status_qos), &q) == 0) {
 		if (ret_from_status)
 			*ret_from_status = true;
 		return q;
@@ -264,28 +264,6 @@ int podoom_pod_memory_request_bytes(const struct podoom_kubelet_profile *kp, con
 		return -ERANGE;
 	*ret = wrap_add(total, overhead);
 	return 0;
-}
-
-static const char *const qos_names[PODOOM_QOS_COUNT] = {
-	[PODOOM_QOS_GUARANTEED] = "Guaranteed",
-	[PODOOM_QOS_BURSTABLE] = "Burstable",
-	[PODOOM_QOS_BESTEFFORT] = "BestEffort",
-};
-
-const char *podoom_qos_to_string(enum podoom_qos q)
-{
-	return (unsigned)q < PODOOM_QOS_COUNT ? qos_names[q] : "?";
-}
-
-int podoom_qos_from_string(const char *s, enum podoom_qos *ret)
-{
-	for (int i = 0; i < PODOOM_QOS_COUNT; i++) {
-		if (strcmp(s, qos_names[i]) == 0) {
-			*ret = (enum podoom_qos)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
 }
 
 /* every container has memory request == limit > 0 */
