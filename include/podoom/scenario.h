@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "podoom/cgroup_path.h"
 #include "podoom/diag.h"
 #include "podoom/kubelet.h"
 #include "podoom/pod.h"
@@ -72,11 +73,6 @@ struct podoom_scenario_settings {
 	bool given; /* the map was present (even empty) */
 };
 
-enum podoom_cgroup_driver {
-	PODOOM_CGROUP_DRIVER_CGROUPFS,
-	PODOOM_CGROUP_DRIVER_SYSTEMD,
-	PODOOM_CGROUP_DRIVER_COUNT
-};
 
 struct podoom_scenario_kubelet {
 	const struct podoom_kubelet_profile *profile;
@@ -143,7 +139,5 @@ int podoom_scenario_check(const struct podoom_scenario *sc, struct podoom_diag *
 
 void podoom_scenario_free(struct podoom_scenario *sc);
 
-/* podoom_cgroup_driver_to_string() - "cgroupfs", "systemd". */
-const char *podoom_cgroup_driver_to_string(enum podoom_cgroup_driver d);
 
 #endif

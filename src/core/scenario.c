@@ -739,15 +739,3 @@ void podoom_scenario_free(struct podoom_scenario *sc)
 	}
 	free(sc);
 }
-
-const char *podoom_cgroup_driver_to_string(enum podoom_cgroup_driver d)
-{
-	switch (d) {
-	case PODOOM_CGROUP_DRIVER_CGROUPFS:
-		return "cgroupfs";
-	case PODOOM_CGROUP_DRIVER_SYSTEMD:
-		return "systemd";
-	default:
-		return "?";
-	}
-}
