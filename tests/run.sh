@@ -67,6 +67,17 @@ count_tap purity "$out.tap" "$rc"
 sed 's/^/  /' "$out.tap"
 rm -f "$out" "$out.tap"
 
+out=$(mktemp)
+dups=$(find "$B/obj/src" -name '*.o' -exec nm -g --defined-only {} + 2>/dev/null | awk 'NF==3{print $3}' | sort | uniq -d)
+if [ -z "$dups" ]; then
+	echo "ok 1 - no symbol defined twice across the library" >"$out.tap"; rc=0
+else
+	echo "not ok 1 - symbols defined twice: $dups" >"$out.tap"; rc=1
+fi
+count_tap symbols "$out.tap" "$rc"
+sed 's/^/  /' "$out.tap"
+rm -f "$out" "$out.tap"
+
 if [ "${#failures[@]}" -gt 0 ]; then
 	echo "failing: ${failures[*]}"
 fi
