@@ -26,7 +26,7 @@ static const struct {
 
 int podoom_duration_parse(const char *s, size_t len, int64_t *ret_nsec, const char **ret_msg)
 {
-	const char *sink;
+	const char *sink = NULL;
 	const char **msg = ret_msg ? ret_msg : &sink;
 	size_t i = 0;
 	bool neg = false;

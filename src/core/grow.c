@@ -12,6 +12,8 @@ int podoom_grow(void *pptr, size_t *cap, size_t need, size_t elem_size, size_t f
 
 	if (need <= *cap)
 		return 0;
+	if (elem_size == 0 || first_cap == 0)
+		return -EINVAL;
 	while (ncap < need) {
 		if (ncap > SIZE_MAX / 2)
 			return -ENOMEM;

@@ -225,7 +225,7 @@ static void binary_nano(const struct scan *sc, int32_t exponent, podoom_i128 *re
 int podoom_quantity_parse(const char *s, size_t len, struct podoom_quantity *ret,
 			  const char **ret_msg)
 {
-	const char *msg_sink;
+	const char *msg_sink = NULL;
 	const char **msg = ret_msg ? ret_msg : &msg_sink;
 	struct scan sc;
 	struct suffix_info si;

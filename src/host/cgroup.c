@@ -345,6 +345,7 @@ static int collect_pids(const char *dir, pid_t *pids, size_t max, size_t *n, uns
 	buf = malloc(SMALL_FILE_MAX);
 	if (!buf)
 		return -ENOMEM;
+	buf[0] = '\0';
 	r = read_small(path, buf, SMALL_FILE_MAX);
 	if (r >= 0) {
 		for (char *p = buf; *p;) {
