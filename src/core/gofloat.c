@@ -205,10 +205,11 @@ static void big_mul_pow10(struct big *b, int64_t k)
 {
 	static const uint32_t pow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
 					 1000000000};
-	for (; k >= 9; k -= 9)
-		big_mul_add(b, pow10[9], 0);
-	if (k > 0)
-		big_mul_add(b, pow10[k], 0);
+	while (k > 0) {
+		int64_t step = k < 9 ? k : 9;
+		big_mul_add(b, pow10[step], 0);
+		k -= step;
+	}
 }
 
 static void big_shl(struct big *b, int64_t s)
@@ -380,7 +381,7 @@ static uint32_t round_number(const struct number *num)
 
 int podoom_gofloat_parse32(const char *s, size_t len, float *ret, const char **ret_msg)
 {
-	const char *sink;
+	const char *sink = NULL;
 	const char **msg = ret_msg ? ret_msg : &sink;
 	struct number num;
 	size_t n;
