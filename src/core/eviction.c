@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "podoom/duration.h"
@@ -502,9 +501,8 @@ int podoom_eviction_observe(int64_t limit_bytes, int64_t usage_bytes, int64_t in
 
 /* ---- ranking ---------------------------------------------------------- */
 
-static int rank_cmp(const void *pa, const void *pb)
+static int rank_cmp(const struct podoom_eviction_rank *a, const struct podoom_eviction_rank *b)
 {
-	const struct podoom_eviction_rank *a = pa, *b = pb;
 
 	/* exceedMemoryRequests: no stats first, then usage above request */
 	if (a->has_stats != b->has_stats)
@@ -519,6 +517,38 @@ static int rank_cmp(const void *pa, const void *pb)
 		return a->usage_over_request_bytes > b->usage_over_request_bytes ? -1 : 1;
 	/* our tie-break, where sort.Sort's is unspecified: input order */
 	return (a->index > b->index) - (a->index < b->index);
+}
+
+/* heapsort: in place, no recursion. glibc's qsort is a merge sort that
+ * mallocs a buffer past 1 KiB (about 20 pods); the order is the same either
+ * way, rank_cmp being total */
+static void sift_down(struct podoom_eviction_rank *a, size_t root, size_t n)
+{
+	for (;;) {
+		size_t child = 2 * root + 1;
+		if (child >= n)
+			return;
+		if (child + 1 < n && rank_cmp(&a[child], &a[child + 1]) < 0)
+			child++;
+		if (rank_cmp(&a[root], &a[child]) >= 0)
+			return;
+		struct podoom_eviction_rank tmp = a[root];
+		a[root] = a[child];
+		a[child] = tmp;
+		root = child;
+	}
+}
+
+static void rank_sort(struct podoom_eviction_rank *a, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(a, i, n);
+	for (size_t end = n; end > 1; end--) {
+		struct podoom_eviction_rank tmp = a[0];
+		a[0] = a[end - 1];
+		a[end - 1] = tmp;
+		sift_down(a, 0, end - 1);
+	}
 }
 
 static int64_t saturate(podoom_i128 v)
@@ -552,7 +582,7 @@ int podoom_eviction_rank_pods(const struct podoom_kubelet_profile *kp, const str
 			e->usage_over_request_bytes = saturate((podoom_i128)pods[i].working_set_bytes - req);
 		}
 	}
-	qsort(ret, n, sizeof(ret[0]), rank_cmp);
+	rank_sort(ret, n);
 	return 0;
 }
 

@@ -673,6 +673,47 @@ static void test_rank_priority_and_stats(void **state)
 	assert_int_equal(r[4].index, 0); /* priority 1000 last */
 }
 
+/* 300 pods (more than glibc's qsort sorts without malloc): the ranking is
+ * the kubelet's keys with input order breaking ties, checked pairwise */
+static void test_rank_many(void **state)
+{
+	enum { N = 300 };
+	static struct tpod t[N];
+	static struct podoom_eviction_pod pods[N];
+	static struct podoom_eviction_rank r[N];
+	static const char *const req[] = {NULL, "64Mi", "128Mi", "256Mi"};
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		mkpod(&t[i], "p", req[i % 4], (i * 7) % 3 - 1, i % 5 != 0);
+		pods[i] = epod(&t[i], (int64_t)((i * 37) % 11) * 32 * MI);
+		if (i % 29 == 0)
+			pods[i].has_stats = false;
+	}
+	assert_int_equal(podoom_eviction_rank_pods(profile("1.36"), pods, N, r), 0);
+	bool seen[N] = {false};
+	for (int k = 0; k < N; k++) {
+		assert_false(seen[r[k].index]);
+		seen[r[k].index] = true;
+		if (k == 0)
+			continue;
+		const struct podoom_eviction_rank *a = &r[k - 1], *b = &r[k];
+		/* a must come before b: compare the keys in the kubelet's order */
+		int c = (int)b->has_stats - (int)a->has_stats;
+		if (!c && a->has_stats)
+			c = (int)a->exceeds_request - (int)b->exceeds_request;
+		if (!c)
+			c = (a->priority < b->priority) - (a->priority > b->priority);
+		if (!c && a->has_stats)
+			c = (a->usage_over_request_bytes > b->usage_over_request_bytes) -
+			    (a->usage_over_request_bytes < b->usage_over_request_bytes);
+		if (!c)
+			c = a->index < b->index ? 1 : -1;
+		if (c <= 0)
+			fail_msg("rank %d: pod %zu before pod %zu", k, a->index, b->index);
+	}
+	assert_int_equal(podoom_eviction_rank_pods(profile("1.36"), pods, PODOOM_EVICTION_MAX_PODS + 1, r), -E2BIG);
+}
+
 static void test_critical_pod_skipped(void **state)
 {
 	struct podoom_eviction_config cfg;
@@ -998,6 +1039,7 @@ int main(void)
 		cmocka_unit_test(test_allocatable_signal),
 		cmocka_unit_test(test_rank_burstable_over_request_before_small_besteffort),
 		cmocka_unit_test(test_rank_priority_and_stats),
+		cmocka_unit_test(test_rank_many),
 		cmocka_unit_test(test_critical_pod_skipped),
 		cmocka_unit_test(test_observe),
 		cmocka_unit_test(test_cleanup_wait),
