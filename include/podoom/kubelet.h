@@ -29,6 +29,18 @@ struct podoom_kubelet_profile {
 	bool pod_level_empty_fix; /* PodLevelResourcesFixKubeletQOSClass (1.36): empty spec.resources ignored */
 	bool memory_oom_group;	 /* cgroup v2: memory.oom.group=1 per container (PR #117793, 1.28) */
 	bool single_process_oom_kill_option; /* singleProcessOOMKill setting exists (PR #126096, 1.32) */
+	/* node-pressure eviction (reference/kubernetes.md §4.6; pkg/kubelet/eviction) */
+	bool eviction_message_request_is; /* "Container %s was using %s, request is %s, has larger
+					     consumption of %v. " (PR #111597, 1.26); before it:
+					     "Container %s was using %s, which exceeds its request of %s. " */
+	bool eviction_soft_grace_pod_cap; /* soft eviction: min(evictionMaxPodGracePeriod,
+					     terminationGracePeriodSeconds) (PR #122890, 1.30) */
+	int eviction_hard_grace_seconds;  /* grace override of a hard eviction: 0 before 1.31, which the
+					     pod worker reads as "use the pod's own"; since 1.31
+					     immediateEvictionGracePeriodSeconds = 1 (PR #124063) */
+	bool eviction_message_init_containers; /* init and sidecar containers are named in the
+						  message too (PR #124947, 1.31) */
+	bool eviction_merge_defaults;	  /* mergeDefaultEvictionSettings exists (PR #127577, 1.33) */
 };
 
 /* SystemCriticalPriority = 2 * HighestUserDefinablePriority (pkg/apis/scheduling) */

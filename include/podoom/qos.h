@@ -37,6 +37,10 @@ enum podoom_qos podoom_qos_compute(const struct podoom_kubelet_profile *kp, cons
 enum podoom_qos podoom_qos_get(const struct podoom_kubelet_profile *kp, const struct podoom_pod *pod,
 			       bool *ret_from_status);
 
+/* podoom_pod_level_resources_set() - IsPodLevelResourcesSet (component-helpers
+ * resource): spec.resources holds a supported resource (cpu, memory, hugepages). */
+bool podoom_pod_level_resources_set(const struct podoom_pod *pod);
+
 /* podoom_pod_is_critical() - IsCriticalPod: static, mirror or priority >= 2e9. */
 bool podoom_pod_is_critical(const struct podoom_pod *pod);
 

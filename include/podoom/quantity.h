@@ -80,6 +80,20 @@ podoom_i128 podoom_quantity_nano_add(podoom_i128 a, podoom_i128 b);
 struct podoom_quantity podoom_quantity_from_int(int64_t v, enum podoom_quantity_format format);
 
 /*
+ * podoom_quantity_format() - Quantity.String(): the canonical form that
+ * CanonicalizeBytes gives (quantity.go): "0" for zero; otherwise the value's
+ * own format family with the largest suffix that loses nothing - "1536Mi",
+ * "1500m", "1e3". BinarySI values with |v| < 1024 or a fraction are printed
+ * as DecimalSI ("1k" for 1000 bytes); a DecimalSI exponent beyond E (10^18)
+ * gets no suffix at all, as in Go. Not modelled: Go echoes the parsed text
+ * when ParseQuantity judged it canonical, which differs from this only for
+ * a leading "+" or leading zeros ("+1Ki", "01Ki").
+ * Writes at most @size bytes including the NUL. Return: the length the full
+ * string needs (as snprintf).
+ */
+int podoom_quantity_format(const struct podoom_quantity *q, char *buf, size_t size);
+
+/*
  * podoom_bytes_format() - a byte count for people: the largest binary suffix
  * that divides it exactly ("256Mi", "1536Mi", "1Gi"), else the plain number.
  * Writes at most @size bytes including the NUL. Return: the length that the

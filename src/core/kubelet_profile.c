@@ -1,7 +1,8 @@
 /*
  * kubelet_profile.c - the kubelet releases whose OOM behaviour differs.
  * Each fact names the change that introduced it; reference/kubernetes.md §2.1,
- * §2.2, §1.5 and §3.6 give the sources.
+ * §2.2, §1.5 and §3.6 give the sources, kubelet.h the eviction ones (§4.6).
+ * The 1.26, 1.30 and 1.31 rows exist only for eviction facts.
  */
 #include "podoom/kubelet.h"
 
@@ -13,25 +14,46 @@ static const struct podoom_kubelet_profile profiles[] = {
 	 .guaranteed_adj = -998, .besteffort_adj = 1000, .critical = PODOOM_CRITICAL_ALL},
 	{.name = "1.20", .major = 1, .minor = 20, .covers = "1.20-1.21",
 	 .guaranteed_adj = -997, .besteffort_adj = 1000, .critical = PODOOM_CRITICAL_ALL},
-	{.name = "1.22", .major = 1, .minor = 22, .covers = "1.22-1.27",
+	{.name = "1.22", .major = 1, .minor = 22, .covers = "1.22-1.25",
 	 .guaranteed_adj = -997, .besteffort_adj = 1000, .critical = PODOOM_CRITICAL_NODE_ONLY},
-	{.name = "1.28", .major = 1, .minor = 28, .covers = "1.28-1.31",
+	{.name = "1.26", .major = 1, .minor = 26, .covers = "1.26-1.27",
 	 .guaranteed_adj = -997, .besteffort_adj = 1000, .critical = PODOOM_CRITICAL_NODE_ONLY,
-	 .memory_oom_group = true},
+	 .eviction_message_request_is = true},
+	{.name = "1.28", .major = 1, .minor = 28, .covers = "1.28-1.29",
+	 .guaranteed_adj = -997, .besteffort_adj = 1000, .critical = PODOOM_CRITICAL_NODE_ONLY,
+	 .memory_oom_group = true, .eviction_message_request_is = true},
+	{.name = "1.30", .major = 1, .minor = 30, .covers = "1.30",
+	 .guaranteed_adj = -997, .besteffort_adj = 1000, .critical = PODOOM_CRITICAL_NODE_ONLY,
+	 .memory_oom_group = true, .eviction_message_request_is = true, .eviction_soft_grace_pod_cap = true},
+	{.name = "1.31", .major = 1, .minor = 31, .covers = "1.31",
+	 .guaranteed_adj = -997, .besteffort_adj = 1000, .critical = PODOOM_CRITICAL_NODE_ONLY,
+	 .memory_oom_group = true, .eviction_message_request_is = true, .eviction_soft_grace_pod_cap = true,
+	 .eviction_hard_grace_seconds = 1, .eviction_message_init_containers = true},
 	{.name = "1.32", .major = 1, .minor = 32, .covers = "1.32",
 	 .guaranteed_adj = -997, .besteffort_adj = 1000, .critical = PODOOM_CRITICAL_NODE_ONLY,
-	 .memory_oom_group = true, .single_process_oom_kill_option = true},
+	 .memory_oom_group = true, .single_process_oom_kill_option = true,
+	 .eviction_message_request_is = true, .eviction_soft_grace_pod_cap = true,
+	 .eviction_hard_grace_seconds = 1, .eviction_message_init_containers = true},
 	{.name = "1.33", .major = 1, .minor = 33, .covers = "1.33",
 	 .guaranteed_adj = -997, .besteffort_adj = 1000, .critical = PODOOM_CRITICAL_NODE_ONLY,
-	 .sidecar_clamp = true, .memory_oom_group = true, .single_process_oom_kill_option = true},
+	 .sidecar_clamp = true, .memory_oom_group = true, .single_process_oom_kill_option = true,
+	 .eviction_message_request_is = true, .eviction_soft_grace_pod_cap = true,
+	 .eviction_hard_grace_seconds = 1, .eviction_message_init_containers = true,
+	 .eviction_merge_defaults = true},
 	{.name = "1.34", .major = 1, .minor = 34, .covers = "1.34-1.35",
 	 .guaranteed_adj = -997, .besteffort_adj = 1000, .critical = PODOOM_CRITICAL_NODE_ONLY,
 	 .sidecar_clamp = true, .pod_level_resources = true, .memory_oom_group = true,
-	 .single_process_oom_kill_option = true},
+	 .single_process_oom_kill_option = true,
+	 .eviction_message_request_is = true, .eviction_soft_grace_pod_cap = true,
+	 .eviction_hard_grace_seconds = 1, .eviction_message_init_containers = true,
+	 .eviction_merge_defaults = true},
 	{.name = "1.36", .major = 1, .minor = 36, .covers = "1.36 and later",
 	 .guaranteed_adj = -997, .besteffort_adj = 1000, .critical = PODOOM_CRITICAL_NODE_ONLY,
 	 .sidecar_clamp = true, .pod_level_resources = true, .pod_level_empty_fix = true,
-	 .memory_oom_group = true, .single_process_oom_kill_option = true},
+	 .memory_oom_group = true, .single_process_oom_kill_option = true,
+	 .eviction_message_request_is = true, .eviction_soft_grace_pod_cap = true,
+	 .eviction_hard_grace_seconds = 1, .eviction_message_init_containers = true,
+	 .eviction_merge_defaults = true},
 };
 
 #define NPROFILES (sizeof(profiles) / sizeof(profiles[0]))

@@ -36,8 +36,7 @@ static bool rlist_is_set(const struct podoom_rlist *rl)
 	return rl->has_cpu || rl->has_memory || rl->has_hugepages;
 }
 
-/* IsPodLevelResourcesSet: spec.resources holds a supported resource */
-static bool pod_level_set(const struct podoom_pod *pod)
+bool podoom_pod_level_resources_set(const struct podoom_pod *pod)
 {
 	return pod->has_pod_resources && (rlist_is_set(&pod->pod_requests) || rlist_is_set(&pod->pod_limits));
 }
@@ -48,7 +47,7 @@ static bool use_pod_level(const struct podoom_kubelet_profile *kp, const struct 
 	if (!kp->pod_level_resources)
 		return false;
 	/* before PodLevelResourcesFixKubeletQOSClass any non-nil spec.resources took the branch */
-	return kp->pod_level_empty_fix ? pod_level_set(pod) : pod->has_pod_resources;
+	return kp->pod_level_empty_fix ? podoom_pod_level_resources_set(pod) : pod->has_pod_resources;
 }
 
 enum podoom_qos podoom_qos_compute(const struct podoom_kubelet_profile *kp, const struct podoom_pod *pod)
@@ -317,7 +316,7 @@ unsigned podoom_qos_surprises(const struct podoom_kubelet_profile *kp, const str
 	if (computed == PODOOM_QOS_BURSTABLE && bare_init_spoils(pod))
 		s |= PODOOM_SURPRISE_BARE_INIT_CONTAINER;
 	if (kp->pod_level_resources && !kp->pod_level_empty_fix && pod->has_pod_resources &&
-	    !pod_level_set(pod) && computed == PODOOM_QOS_BESTEFFORT)
+	    !podoom_pod_level_resources_set(pod) && computed == PODOOM_QOS_BESTEFFORT)
 		s |= PODOOM_SURPRISE_EMPTY_POD_RESOURCES;
 	if (c->memory_request_defaulted)
 		s |= PODOOM_SURPRISE_LIMIT_WITHOUT_REQUEST;

@@ -368,3 +368,78 @@ int podoom_bytes_format_human(int64_t bytes, char *buf, size_t size)
 		return snprintf(buf, size, "%.0f %s", v, unit[i]);
 	return snprintf(buf, size, "%.1f %s", v, unit[i]);
 }
+
+/* |v| in decimal, most significant digit first; returns the digit count */
+static int i128_digits(podoom_i128 v, char *out)
+{
+	char tmp[48];
+	int n = 0, len = 0;
+	unsigned __int128 u = v < 0 ? (unsigned __int128)0 - (unsigned __int128)v : (unsigned __int128)v;
+
+	do {
+		tmp[n++] = (char)('0' + (int)(u % 10));
+		u /= 10;
+	} while (u);
+	while (n)
+		out[len++] = tmp[--n];
+	out[len] = '\0';
+	return len;
+}
+
+/* CanonicalizeBytes (quantity.go) with AsCanonicalBytes / AsCanonicalBase1024Bytes
+ * (amount.go) and the suffixer's constructBytes (suffix.go) */
+int podoom_quantity_format(const struct podoom_quantity *q, char *buf, size_t size)
+{
+	static const char *const dec[] = {"n", "u", "m", "", "k", "M", "G", "T", "P", "E"};
+	static const char *const bin[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+	enum podoom_quantity_format format = q->format;
+	podoom_i128 m = q->nano;
+	char digits[48], exp[16];
+	const char *suffix = "";
+	int e = -9;
+
+	if (m == 0)
+		return snprintf(buf, size, "0");
+	if (format == PODOOM_QUANTITY_FORMAT_BINARY_SI) {
+		if ((m > -1024 * NANO_PER_UNIT && m < 1024 * NANO_PER_UNIT) || m % NANO_PER_UNIT != 0) {
+			format = PODOOM_QUANTITY_FORMAT_DECIMAL_SI; /* "avoids rounding and hopefully confusion" */
+		} else {
+			int times = 0;
+			m /= NANO_PER_UNIT;
+			/* removeInt64Factors(value, 1024) */
+			while ((m >= 1024 || m <= -1024) && m % 1024 == 0) {
+				m /= 1024;
+				times++;
+			}
+			i128_digits(m, digits);
+			return snprintf(buf, size, "%s%s%s", m < 0 ? "-" : "", digits,
+					times < (int)(sizeof(bin) / sizeof(bin[0])) ? bin[times] : "");
+		}
+	}
+	/* removeInt64Factors(mantissa, 10), then lower the exponent to a multiple of 3 */
+	while ((m >= 10 || m <= -10) && m % 10 == 0) {
+		m /= 10;
+		e++;
+	}
+	switch (e % 3) {
+	case 1:
+	case -2:
+		m *= 10; /* cannot overflow: at least one factor of ten was removed above */
+		e -= 1;
+		break;
+	case 2:
+	case -1:
+		m *= 100;
+		e -= 2;
+		break;
+	}
+	i128_digits(m, digits);
+	if (format == PODOOM_QUANTITY_FORMAT_DECIMAL_SI) {
+		if (e >= -9 && e <= 18)
+			suffix = dec[(e + 9) / 3];
+	} else if (e != 0) {
+		snprintf(exp, sizeof(exp), "e%d", e);
+		suffix = exp;
+	}
+	return snprintf(buf, size, "%s%s%s", m < 0 ? "-" : "", digits, suffix);
+}

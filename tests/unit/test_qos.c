@@ -300,8 +300,12 @@ static void test_profiles(void **state)
 	assert_string_equal(kp->name, "1.19");
 	assert_int_equal(podoom_kubelet_profile_lookup("v1.21.3", &kp), 0);
 	assert_string_equal(kp->name, "1.20");
-	assert_int_equal(podoom_kubelet_profile_lookup("1.27", &kp), 0);
+	assert_int_equal(podoom_kubelet_profile_lookup("1.25", &kp), 0);
 	assert_string_equal(kp->name, "1.22");
+	assert_int_equal(podoom_kubelet_profile_lookup("1.27", &kp), 0);
+	assert_string_equal(kp->name, "1.26"); /* an eviction-only row: same QoS facts as 1.22 */
+	assert_int_equal(kp->guaranteed_adj, -997);
+	assert_int_equal(kp->critical, PODOOM_CRITICAL_NODE_ONLY);
 	assert_int_equal(podoom_kubelet_profile_lookup("1.40", &kp), 0);
 	assert_string_equal(kp->name, "1.36");
 	assert_ptr_equal(podoom_kubelet_profile_default(), kp);

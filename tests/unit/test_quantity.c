@@ -189,6 +189,51 @@ static void test_whole_and_format(void **state)
 	assert_string_equal(buf, "1.2 GiB");
 }
 
+/* Quantity.String() after ParseQuantity: the canonical spellings of
+ * reference/kubernetes.md §6.5 and quantity_test.go */
+static void test_canonical_string(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} t[] = {
+		{"0", "0"},	      {"0Mi", "0"},	      {"1.5", "1500m"},	     {"1.5Gi", "1536Mi"},
+		{"1024Mi", "1Gi"},    {"0.5Gi", "512Mi"},     {"1e3", "1e3"},	     {"1000", "1k"},
+		{"100Mi", "100Mi"},   {"1Ki", "1Ki"},	      {"1023Ki", "1023Ki"},  {"1025Ki", "1025Ki"},
+		{"1000Ki", "1000Ki"}, {"0.5Ki", "512"},	      {"1.5Ki", "1536"},     {"100m", "100m"},
+		{"0.1", "100m"},      {"1E", "1E"},	      {"12E", "12E"},	     {"1000E", "1"},
+		{"-1Gi", "-1Gi"},     {"-1.5", "-1500m"},     {"10e3", "10e3"},	     {"1e4", "10e3"},
+		{"1E-3", "1e-3"},     {"0.05Gi", "53687091200m"}, {"8Ei", "9223372036854775807"},
+		{"500m", "500m"},     {"123456789", "123456789"}, {"5n", "5n"},	     {"1u", "1u"},
+	};
+	char buf[64];
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct podoom_quantity q;
+		assert_int_equal(podoom_quantity_parse(t[i].in, strlen(t[i].in), &q, NULL), 0);
+		int n = podoom_quantity_format(&q, buf, sizeof(buf));
+		if (strcmp(buf, t[i].want) != 0)
+			fail_msg("%s: got %s, want %s", t[i].in, buf, t[i].want);
+		assert_int_equal(n, (int)strlen(t[i].want));
+	}
+	/* what the kubelet prints for byte counts: resource.NewQuantity(n, BinarySI) */
+	struct podoom_quantity b = podoom_quantity_from_int(999, PODOOM_QUANTITY_FORMAT_BINARY_SI);
+	podoom_quantity_format(&b, buf, sizeof(buf));
+	assert_string_equal(buf, "999");
+	b = podoom_quantity_from_int(24094024LL * 1024, PODOOM_QUANTITY_FORMAT_BINARY_SI);
+	podoom_quantity_format(&b, buf, sizeof(buf));
+	assert_string_equal(buf, "24094024Ki");
+	b = podoom_quantity_from_int(94576558032LL, PODOOM_QUANTITY_FORMAT_BINARY_SI);
+	podoom_quantity_format(&b, buf, sizeof(buf));
+	assert_string_equal(buf, "94576558032");
+	b = podoom_quantity_from_int(-1024, PODOOM_QUANTITY_FORMAT_BINARY_SI);
+	podoom_quantity_format(&b, buf, sizeof(buf));
+	assert_string_equal(buf, "-1Ki");
+	/* truncated like snprintf */
+	char small[4];
+	assert_int_equal(podoom_quantity_format(&b, small, sizeof(small)), 4);
+	assert_string_equal(small, "-1K");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_cmp),
 		cmocka_unit_test(test_whole_and_format),
+		cmocka_unit_test(test_canonical_string),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
