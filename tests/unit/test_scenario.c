@@ -65,7 +65,7 @@ static void test_contract(void **state)
 	assert_int_equal(sc->node.cgroup_version, 2);
 	assert_int_equal(sc->node.driver, PODOOM_CGROUP_DRIVER_SYSTEMD);
 	assert_int_equal(sc->node.system_usage_bytes, 300LL << 20);
-	assert_string_equal(sc->node.kubelet.profile->name, "1.28");
+	assert_string_equal(sc->node.kubelet.profile->name, "1.31"); /* the row for release 1.31 */
 	assert_int_equal(sc->node.kubelet.housekeeping_usec, 10000000);
 	assert_int_equal(sc->node.kubelet.eviction_hard.n, 1);
 	assert_string_equal(sc->node.kubelet.eviction_hard.v[0].key, "memory.available");
