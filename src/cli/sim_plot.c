@@ -21,7 +21,7 @@
 #define RIGHT 150  /* room for line labels */
 #define NODE_H 200 /* node panel height */
 #define POD_H 110  /* pod panel height */
-#define GAP 46	   /* title room above each panel */
+#define GAP 62	   /* title room above each panel */
 
 static char *dup_or_empty(const char *s)
 {
@@ -114,6 +114,8 @@ struct panel {
 	double y0, h;	/* top and height in px */
 	double vmax;	/* bytes at the top */
 	int64_t t_end;	/* usec at the right edge */
+	double label_y[16]; /* line labels already placed, to keep them apart */
+	size_t nlabels;
 };
 
 static double px_x(const struct panel *p, int64_t t)
@@ -129,15 +131,28 @@ static double px_y(const struct panel *p, int64_t v)
 	return p->y0 + p->h * (1 - f);
 }
 
-static void hline(FILE *f, const struct panel *p, int64_t v, const char *color, const char *dash, const char *label)
+static void hline(FILE *f, struct panel *p, int64_t v, const char *color, const char *dash, const char *label)
 {
-	double y = px_y(p, v);
+	double y = px_y(p, v), ly = y + 4;
 	char b[32];
+	bool moved = true;
+
+	/* move the label off any placed before it */
+	for (int tries = 0; moved && tries < 16; tries++) {
+		moved = false;
+		for (size_t i = 0; i < p->nlabels; i++)
+			if (ly > p->label_y[i] - 11 && ly < p->label_y[i] + 11) {
+				ly = p->label_y[i] + 11;
+				moved = true;
+			}
+	}
+	if (p->nlabels < sizeof(p->label_y) / sizeof(p->label_y[0]))
+		p->label_y[p->nlabels++] = ly;
 
 	fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.2\"%s%s%s/>\n", LEFT, y,
 		W - RIGHT, y, color, dash ? " stroke-dasharray=\"" : "", dash ? dash : "", dash ? "\"" : "");
 	podoom_bytes_format_human(v, b, sizeof(b));
-	fprintf(f, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" fill=\"%s\">", W - RIGHT + 4, y + 4, color);
+	fprintf(f, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" fill=\"%s\">", W - RIGHT + 4, ly, color);
 	xml(f, label);
 	fprintf(f, " %s</text>\n", b);
 }
@@ -162,12 +177,15 @@ static void polyline(FILE *f, const struct panel *p, const struct podoom_sim_poi
 	fprintf(f, "\"/>\n");
 }
 
-/* the value of a series at time t (the later point where it jumps) */
-static int64_t value_at(const struct podoom_sim_point *pts, size_t n, int64_t t)
+/* the value of a series at time t: where it jumps, the value before the
+ * jump (@before) or after it */
+static int64_t value_at(const struct podoom_sim_point *pts, size_t n, int64_t t, bool before)
 {
 	int64_t v = 0;
 
 	for (size_t i = 0; i < n; i++) {
+		if (before && pts[i].t_usec == t)
+			return pts[i].working_set_bytes;
 		if (pts[i].t_usec > t) {
 			if (i == 0)
 				return pts[0].working_set_bytes;
@@ -216,7 +234,7 @@ static void time_axis(FILE *f, const struct panel *p, double y)
 	for (int64_t t = 0; t <= total; t += step) {
 		double x = px_x(p, t);
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#999\"/>\n", x, y, x, y + 4);
-		if (t % 60000000 == 0 && t >= 60000000)
+		if (total >= 600000000)
 			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%lldm</text>\n", x,
 				y + 15, (long long)(t / 60000000));
 		else
@@ -375,7 +393,7 @@ static void write_svg(FILE *f, const struct podoom_sim *sim, const struct sim_pl
 			fprintf(f, "</title></circle>\n");
 		} else if ((e->type == PODOOM_SIMEVENT_OOM_KILL && e->global) || e->type == PODOOM_SIMEVENT_EVICTION ||
 			   e->type == PODOOM_SIMEVENT_PANIC) {
-			marker(f, &node, e, value_at(pts, np, e->time_usec));
+			marker(f, &node, e, value_at(pts, np, e->time_usec, true));
 		}
 	}
 	time_axis(f, &node, node.y0 + node.h);
@@ -413,7 +431,8 @@ static void write_svg(FILE *f, const struct podoom_sim *sim, const struct sim_pl
 		polyline(f, &p, pts, np, true, "#9cbfe6", 1, "#cfe0f3");
 		polyline(f, &p, pts, np, false, "#1f5fa8", 2, NULL);
 		if (pi->limit_bytes >= 0)
-			hline(f, &p, pi->limit_bytes, "#c00", "6,3", "pod limit");
+			hline(f, &p, pi->limit_bytes, "#c00", "6,3",
+			      pi->limit_bytes == pi->request_bytes ? "pod limit = request" : "pod limit");
 		for (size_t k = 0; k < pi->ncontainers; k++) {
 			const struct podoom_sim_container_info *ci = &pi->containers[k];
 			char label[80];
@@ -422,7 +441,7 @@ static void write_svg(FILE *f, const struct podoom_sim *sim, const struct sim_pl
 			snprintf(label, sizeof(label), "limit %s", ci->name);
 			hline(f, &p, ci->limit_bytes, "#c00", NULL, label);
 		}
-		if (pi->request_bytes > 0)
+		if (pi->request_bytes > 0 && pi->request_bytes != pi->limit_bytes)
 			hline(f, &p, pi->request_bytes, "#2a8", "2,3", "request");
 		for (size_t k = 0; k < pe->n; k++) {
 			const struct sim_plot_event *e = &pe->v[k];
@@ -430,7 +449,7 @@ static void write_svg(FILE *f, const struct podoom_sim *sim, const struct sim_pl
 				continue;
 			if (e->type == PODOOM_SIMEVENT_OOM_KILL || e->type == PODOOM_SIMEVENT_EVICTION ||
 			    e->type == PODOOM_SIMEVENT_RESTART || e->type == PODOOM_SIMEVENT_OOM_STALL)
-				marker(f, &p, e, value_at(pts, np, e->time_usec));
+				marker(f, &p, e, value_at(pts, np, e->time_usec, e->type != PODOOM_SIMEVENT_RESTART));
 		}
 		time_axis(f, &p, p.y0 + p.h);
 	}

@@ -405,7 +405,7 @@ static void fit_file(struct podoom_sim *s)
 				c->file = c->limit - c->anon > 0 ? c->limit - c->anon : 0;
 			pwant += c->file;
 		}
-		if (p->limit >= 0 && pwant > p->limit - p->anon) {
+		if (p->limit >= 0 && pwant > 0 && pwant > p->limit - p->anon) {
 			int64_t proom = p->limit - p->anon > 0 ? p->limit - p->anon : 0;
 			for (size_t k = 0; k < p->nctrs; k++)
 				p->ctrs[k].file = (int64_t)((__int128)p->ctrs[k].file * proom / pwant);
@@ -2035,10 +2035,15 @@ int podoom_sim_new(const struct podoom_scenario *sc, const struct podoom_sim_opt
 	s->kl = nd->kubelet.profile ? nd->kubelet.profile : podoom_kubelet_profile_default();
 	s->kp = podoom_kernel_profile_default();
 	if (nd->kernel && podoom_kernel_profile_resolve(nd->kernel, strlen(nd->kernel), &s->kp) < 0) {
+		char names[512];
+		size_t len = 0;
+		names[0] = '\0';
+		for (size_t i = 0; i < podoom_kernel_profile_count() && len < sizeof(names); i++)
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
+						podoom_kernel_profile_at(i)->name);
 		podoom_diag_set(diag, nd->kernel_line, nd->kernel_col,
-				"node.kernel: \"%.64s\" is no kernel profile (3.10, rhel7, 4.4, 4.14, 4.15, rhel8, 4.19, "
-				"5.0, 5.2, 5.3, 5.4, 5.9, 5.10, 5.15, 6.1, 6.6, 6.8) or release podoom models",
-				nd->kernel);
+				"node.kernel: \"%.64s\" is no kernel profile (%s) nor a release podoom models",
+				nd->kernel, names);
 		r = -EINVAL;
 		goto fail;
 	}
