@@ -39,6 +39,9 @@
  * an entry idle for twice the maximum starts over (flowcontrol.Backoff). */
 #define PODOOM_SIM_BACKOFF_INITIAL_USEC 10000000LL
 #define PODOOM_SIM_BACKOFF_MAX_USEC 300000000LL
+/* The kubelet learns that a container exited at its next PLEG relist
+ * (plegRelistPeriod, pkg/kubelet/kubelet.go): no restart comes sooner. */
+#define PODOOM_SIM_RELIST_USEC 1000000LL
 /* terminationGracePeriodSeconds when the pod gives none (API defaulting). */
 #define PODOOM_SIM_DEFAULT_TERMINATION_GRACE_SEC 30
 

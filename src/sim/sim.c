@@ -309,12 +309,13 @@ static void proc_eval(struct podoom_sim *s, const struct ctr *c, struct proc *pr
 		pr->slope = 0;
 		return;
 	}
-	pr->file = sim_curve_eval(&pr->spec->file, &pr->cf, rel, NULL, s->opts.record_series ? &nf : NULL);
+	/* memory comes in whole pages */
+	pr->file = page_floor(sim_curve_eval(&pr->spec->file, &pr->cf, rel, NULL, s->opts.record_series ? &nf : NULL));
 	if (pr->frozen) {
 		pr->anon = pr->frozen_anon;
 		pr->slope = 0;
 	} else {
-		pr->anon = sim_curve_eval(&pr->spec->anon, &pr->ca, rel, &pr->slope, &na);
+		pr->anon = page_floor(sim_curve_eval(&pr->spec->anon, &pr->ca, rel, &pr->slope, &na));
 	}
 	if (pr->anon > before)
 		pr->grew_usec = s->now;
@@ -335,7 +336,7 @@ static int64_t proc_anon_at(const struct ctr *c, const struct proc *pr, int64_t 
 		return PODOOM_SIM_PAUSE_RSS_BYTES;
 	if (pr->frozen)
 		return pr->frozen_anon;
-	return sim_curve_eval(&pr->spec->anon, &cur, t - c->start_usec, NULL, NULL);
+	return page_floor(sim_curve_eval(&pr->spec->anon, &cur, t - c->start_usec, NULL, NULL));
 }
 
 static bool pod_live(const struct spod *p)
@@ -556,14 +557,16 @@ static bool restart_policy_restarts(const struct spod *p, const struct ctr *c, i
  * When the kubelet starts an exited container again (kuberuntime doBackOff
  * and flowcontrol.Backoff): not while now - finishedAt < the entry's
  * back-off; an entry not updated for 2 x the maximum is stale. The first
- * restart is immediate and sets the back-off to 10 s; each later one doubles
- * it up to 5 min.
+ * restart comes as soon as the kubelet notices the exit (its next relist)
+ * and sets the back-off to 10 s; each later one doubles it up to 5 min.
  */
 static int64_t restart_time(const struct ctr *c, int64_t finished)
 {
+	int64_t wait = 0;
+
 	if (c->backoff_has && !(finished - c->backoff_updated_usec > 2 * PODOOM_SIM_BACKOFF_MAX_USEC))
-		return finished + c->backoff_usec;
-	return finished;
+		wait = c->backoff_usec;
+	return finished + (wait > PODOOM_SIM_RELIST_USEC ? wait : PODOOM_SIM_RELIST_USEC);
 }
 
 static void backoff_next(struct ctr *c, int64_t finished, int64_t now)
@@ -617,9 +620,11 @@ static int ctr_exited(struct podoom_sim *s, struct spod *p, struct ctr *c, const
 		c->state = C_WAITING;
 		c->restart_at_usec = restart_time(c, s->now);
 		q->ev.backoff_usec = c->restart_at_usec - s->now;
-		if (q->ev.backoff_usec == 0)
-			q->ev.why = qev_printf(q, "%s; exit code %d (%s); the kubelet starts it again at once", cause,
-					       exit_code, reason);
+		if (q->ev.backoff_usec <= PODOOM_SIM_RELIST_USEC)
+			q->ev.why = qev_printf(q,
+					       "%s; exit code %d (%s); the kubelet notices at its next relist (1s) and "
+					       "starts it again without back-off",
+					       cause, exit_code, reason);
 		else
 			q->ev.why = qev_printf(q,
 					       "%s; exit code %d (%s); CrashLoopBackOff: the kubelet waits %s "
@@ -1032,7 +1037,8 @@ static int oom_no_victim(struct podoom_sim *s, const struct tree *t, enum level 
 				       "%s reached %s of %s and no process in it may be killed (oom_score_adj "
 				       "-1000): \"Out of memory and no killable processes...\"; the allocating "
 				       "processes hang in the page fault",
-				       q->ev.scope ? q->ev.scope : "?", level_what(lv), fmt_bytes(limit, a, sizeof(a)));
+				       lv == LV_KUBEPODS ? "all pods together" : (lv == LV_POD ? "the pod" : "the container"),
+				       level_what(lv), fmt_bytes(limit, a, sizeof(a)));
 		stall(s, lv, p, c);
 	}
 	return q->ev.scope && q->ev.why ? 0 : -ENOMEM;
@@ -1040,26 +1046,30 @@ static int oom_no_victim(struct podoom_sim *s, const struct tree *t, enum level 
 
 /* the victim record's why */
 static const char *oom_why(struct podoom_sim *s, struct qev *q, const struct tree *t, enum level lv, int64_t limit,
-			   size_t victim, size_t trigger, size_t nrank, size_t ngroup, const char *group_path)
+			   size_t sel, size_t victim, size_t trigger, size_t nrank, size_t ngroup, const char *group_path)
 {
-	const struct podoom_task *v = &t->raw[victim];
-	char a[32], b[32], c[32], d[32], when[200] = "", trig[100] = "", grp[300] = "";
+	const struct podoom_task *v = &t->raw[sel];
+	char a[32], b[32], c[32], d[32], when[200] = "", trig[100] = "", grp[300] = "", child[200] = "";
 	const char *cls = podoom_oom_class_to_string(level_class(lv));
 
 	if (trigger != victim)
 		snprintf(trig, sizeof(trig), "; %s (pid %d) was the one allocating", t->raw[trigger].comm,
 			 t->raw[trigger].pid);
+	if (sel != victim)
+		snprintf(child, sizeof(child), "; kernel %s then sacrifices its child %s (pid %d) instead (\"Kill process %d "
+			 "(%s) score N or sacrifice child\", until 5.0)",
+			 s->kp->name, t->raw[victim].comm, t->raw[victim].pid, v->pid, v->comm);
 	if (ngroup > 0)
 		snprintf(grp, sizeof(grp), "; memory.oom.group takes the other %zu process%s of %s with it", ngroup,
 			 ngroup == 1 ? "" : "es", group_path);
 	if (lv != LV_GLOBAL)
 		return qev_printf(q,
 				  "%s OOM: %s reached %s of %s (page cache already reclaimed); the memcg OOM killer "
-				  "chose %s (pid %d, oom_score_adj %d) with %lld points, the most of %zu candidate%s%s%s",
+				  "chose %s (pid %d, oom_score_adj %d) with %lld points, the most of %zu candidate%s%s%s%s",
 				  cls,
 				  lv == LV_KUBEPODS ? "all pods together" : (lv == LV_POD ? "the pod" : "the container"),
 				  level_what(lv), fmt_bytes(limit, a, sizeof(a)), v->comm, v->pid, v->oom_score_adj,
-				  (long long)t->tasks[victim].points, nrank, nrank == 1 ? "" : "s", trig, grp);
+				  (long long)t->tasks[sel].points, nrank, nrank == 1 ? "" : "s", child, trig, grp);
 	if (s->last_sample_usec >= 0)
 		snprintf(when, sizeof(when),
 			 "; the kubelet last looked at %s (memory.available %s) and looks again at %s: too late",
@@ -1068,10 +1078,10 @@ static const char *oom_why(struct podoom_sim *s, struct qev *q, const struct tre
 	return qev_printf(q,
 			  "%s OOM: the node's %s of RAM are used up (system %s, pods %s)%s; the kernel's OOM killer "
 			  "chose %s (pid %d, oom_score_adj %d) with %lld points, the most of %zu candidates "
-			  "node-wide%s%s",
+			  "node-wide%s%s%s",
 			  cls, fmt_bytes(s->node.memory_bytes, a, sizeof(a)), fmt_bytes(s->node.system_bytes, b, sizeof(b)),
 			  fmt_bytes(s->kp_anon, d, sizeof(d)), when, v->comm, v->pid, v->oom_score_adj,
-			  (long long)t->tasks[victim].points, nrank, trig, grp);
+			  (long long)t->tasks[sel].points, nrank, child, trig, grp);
 }
 
 /* one record per process a group kill takes besides the victim */
@@ -1112,7 +1122,7 @@ static bool task_in(const struct tree *t, size_t i, int32_t mc)
 
 /* the victim's record: the whole report (ranking, task table, memcgs) */
 static int oom_record(struct podoom_sim *s, struct tree *t, enum level lv, const struct podoom_oom_scope *scope,
-		      size_t victim, size_t trigger, int32_t group, size_t ngroup, int64_t limit, int64_t usage)
+		      size_t sel, size_t victim, size_t trigger, int32_t group, size_t ngroup, int64_t limit, int64_t usage)
 {
 	struct qev *q = emit(s, PODOOM_SIMEVENT_OOM_KILL);
 	struct podoom_simevent_rank *rank;
@@ -1169,7 +1179,7 @@ static int oom_record(struct podoom_sim *s, struct tree *t, enum level lv, const
 	q->ev.victim = victim;
 	q->ev.trigger = trigger;
 	q->ev.totalpages = scope->totalpages;
-	q->ev.why = oom_why(s, q, t, lv, limit, victim, trigger, nrank, ngroup, group >= 0 ? meta[group].path : "");
+	q->ev.why = oom_why(s, q, t, lv, limit, sel, victim, trigger, nrank, ngroup, group >= 0 ? meta[group].path : "");
 	return q->ev.why && q->ev.container_id && q->ev.process ? 0 : -ENOMEM;
 }
 
@@ -1229,7 +1239,7 @@ static int oom(struct podoom_sim *s, enum level lv, struct spod *p, struct ctr *
 			kills[nkill++] = i;
 	trigger = pick_trigger(&t, &scope, victim);
 	s->oom_seq++;
-	r = oom_record(s, &t, lv, &scope, victim, trigger, group, nkill - 1, limit, usage);
+	r = oom_record(s, &t, lv, &scope, sel, victim, trigger, group, nkill - 1, limit, usage);
 	for (size_t k = 1; k < nkill && r == 0; k++)
 		r = oom_group_record(s, &t, kills[k], victim, lv, mc, group, limit);
 	for (size_t k = 0; k < nkill && r == 0; k++)
@@ -1664,11 +1674,11 @@ static int start_due(struct podoom_sim *s, bool first)
 							       ? fmt_bytes(p->cinfo[c->ci].request_bytes, a, sizeof(a))
 							       : "none",
 						       c->limit >= 0 ? fmt_bytes(c->limit, b, sizeof(b)) : "none", c->adj);
-			else if (s->now == finished)
+			else if (s->now - finished <= PODOOM_SIM_RELIST_USEC)
 				q->ev.why = qev_printf(q,
-						       "restart %u, at once: no back-off before the first restart (or "
-						       "after 10m without one); the next exit waits %s; its memory "
-						       "starts again from the beginning of its curve",
+						       "restart %u: no back-off before the first restart (or after 10m "
+						       "without one); the next exit waits %s; its memory starts again "
+						       "from the beginning of its curve",
 						       c->restarts, fmt_time(c->backoff_usec, a, sizeof(a)));
 			else
 				q->ev.why = qev_printf(q,
@@ -1857,6 +1867,17 @@ static int setup_eviction(struct podoom_sim *s, struct podoom_diag *diag)
 				line = m->v[i].line;
 				col = m->v[i].col;
 				break;
+			}
+		}
+		for (size_t i = 0; ed.signal < 0 && i < m->n; i++) {
+			enum podoom_eviction_signal sig;
+			if (podoom_eviction_signal_from_string(m->v[i].key, strlen(m->v[i].key), &sig) < 0) {
+				podoom_diag_set(diag, line, col,
+						"node.kubelet.%s: unsupported eviction signal \"%.64s\" (the kubelet knows "
+						"memory.available, allocatableMemory.available, nodefs.*, imagefs.*, "
+						"containerfs.*, pid.available)",
+						names[ed.field], m->v[i].key);
+				return -EINVAL;
 			}
 		}
 		podoom_diag_set(diag, line, col, "node.kubelet.%s: %s", names[ed.field],

@@ -155,8 +155,10 @@ static void test_container_limit_exact_time(void **state)
 	must_run(y, &r);
 	k = nth(&r, PODOOM_SIMEVENT_OOM_KILL, 0);
 	assert_non_null(k);
-	/* 100Mi + 200Mi * t / 10s > 200Mi first at t = 5 s + 1 usec */
-	assert_int_equal(k->t, 5 * SEC + 1);
+	/* memory comes in pages: the charge fails once the container holds one
+	 * page more than 200Mi, 100Mi + 200Mi * t / 10 s >= 200Mi + 4096, first
+	 * at t = 5000196 usec */
+	assert_int_equal(k->t, 5000196);
 	assert_int_equal(k->kind, PODOOM_OOM_CLASS_CONTAINER_LIMIT);
 	assert_string_equal(k->container, "app");
 	assert_true(k->main_process);
@@ -168,10 +170,10 @@ static void test_container_limit_exact_time(void **state)
 	assert_non_null(x);
 	assert_int_equal(x->t, k->t);
 	assert_int_equal(x->exit_code, 137);
-	assert_int_equal(x->backoff, 0); /* the first restart is immediate */
+	assert_int_equal(x->backoff, SEC); /* the first restart: at the next relist */
 	rs = nth(&r, PODOOM_SIMEVENT_RESTART, 0);
 	assert_non_null(rs);
-	assert_int_equal(rs->t, k->t);
+	assert_int_equal(rs->t, k->t + SEC);
 	assert_true(rs->pid > k->pid); /* a new process */
 	/* after the restart the curve replays: 5 s later it dies again, past the 8 s end */
 	assert_int_equal(count(&r, PODOOM_SIMEVENT_OOM_KILL), 1);
@@ -198,8 +200,8 @@ static void test_single_container_pod_hits_pod_limit(void **state)
 	assert_int_equal(k->kind, PODOOM_OOM_CLASS_POD_LIMIT);
 	assert_null(strstr(k->scope, "cri-containerd"));
 	assert_int_equal(k->nranking, 2); /* app and pause */
-	/* 300Mi * t / 10 s + 256Ki (pause) > 200Mi: t > 6.6583 s */
-	assert_true(k->t > 6658333 && k->t < 6658340);
+	/* 300Mi * t / 10 s + 256Ki (pause) >= 200Mi + 4096: t = 6658464 usec */
+	assert_int_equal(k->t, 6658464);
 	run_free(&r);
 }
 
@@ -307,7 +309,7 @@ static void test_bystander_dies(void **state)
 		"    c:\n"
 		"      processes:\n"
 		"        - {name: main, usage: [{at: 0s, anon: 20Mi}, {at: 1s, anon: 400Mi, over: 10s}]}\n"
-		"        - {name: cache, usage: [{at: 0s, anon: 150Mi}]}\n";
+		"        - {name: cache, usage: [{at: 0s, anon: 200Mi}]}\n";
 	struct run r;
 	const struct rec *k1, *k2, *x;
 	(void)state;
@@ -321,8 +323,8 @@ static void test_bystander_dies(void **state)
 	assert_string_equal(k1->process, "cache");
 	assert_false(k1->main_process);
 	assert_int_not_equal(k1->trigger_pid, k1->pid); /* main was allocating */
-	/* main crosses 150Mi: 20 + 380*(t-1)/10 > 150 at t = 4.42 s */
-	assert_true(k1->t > 4 * SEC && k1->t < 5 * SEC);
+	/* main passes 100Mi: 20 + 380*(t-1)/10 > 100 at t = 3.1 s */
+	assert_true(k1->t > 3 * SEC && k1->t < 4 * SEC);
 	/* no exit until main itself dies when it passes 300Mi at t = 8.37 s */
 	x = nth(&r, PODOOM_SIMEVENT_CONTAINER_EXIT, 0);
 	assert_non_null(x);
@@ -490,13 +492,14 @@ static void test_soft_threshold_grace(void **state)
 
 static void test_restart_backoff(void **state)
 {
-	/* it dies 5 s after every start: restarts at once, then after 10, 20,
-	 * 40, 80, 160, 300 and 300 s (flowcontrol.Backoff, MaxContainerBackOff) */
+	/* it dies 5 s after every start: restarts after the kubelet's next relist
+	 * (1 s), then after 10, 20, 40, 80, 160, 300 and 300 s
+	 * (flowcontrol.Backoff, MaxContainerBackOff) */
 	static const char *y = NODE4G "duration: 1200s\npods:\n"
 				      "- pod: {metadata: {name: crash}, spec: {containers: [\n"
 				      "    {name: c, resources: {limits: {memory: 100Mi}}}, {name: s}]}}\n"
 				      "  containers: {c: {usage: [{at: 5s, anon: 200Mi}]}}\n";
-	static const int64_t waits[] = {0, 10, 20, 40, 80, 160, 300, 300};
+	static const int64_t waits[] = {1, 10, 20, 40, 80, 160, 300, 300};
 	struct run r;
 	(void)state;
 
