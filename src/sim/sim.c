@@ -134,6 +134,12 @@ struct podoom_sim {
 	int64_t next_sample_usec;
 	int64_t last_sample_usec;
 	int64_t last_available;
+	/* the memcg threshold notifier (cgroup v1, kernelMemcgNotification):
+	 * one level per memory threshold, the working set at which it fires */
+	bool notify;
+	size_t nnotify;
+	int64_t notify_level[PODOOM_EVICTION_MAX_THRESHOLDS];
+	bool notify_alloc[PODOOM_EVICTION_MAX_THRESHOLDS], notify_armed[PODOOM_EVICTION_MAX_THRESHOLDS];
 
 	/* state */
 	int64_t now;
@@ -1413,7 +1419,43 @@ static int64_t next_crossing(const struct podoom_sim *s, int64_t horizon)
 	}
 	x = crossing(s, NULL, NULL, s->node.system_bytes, s->node.system_bytes + s->kp_anon, s->kp_slope,
 		     s->node.memory_bytes, best < horizon ? best : horizon);
-	return x < best ? x : best;
+	if (x < best)
+		best = x;
+	for (size_t i = 0; i < s->nnotify; i++) {
+		int64_t base = s->notify_alloc[i] ? 0 : s->node.system_bytes;
+		if (!s->notify_armed[i])
+			continue;
+		x = crossing(s, NULL, NULL, base, base + s->kp_anon, s->kp_slope, s->notify_level[i],
+			     best < horizon ? best : horizon);
+		if (x < best)
+			best = x;
+	}
+	return best;
+}
+
+/*
+ * The kubelet's memcg threshold notifier (cgroup v1 only; v2 gets a no-op
+ * notifier, kubernetes#106331): cgroup.event_control on memory.usage_in_bytes
+ * of the root (memory.available) or of kubepods (allocatableMemory.available)
+ * at capacity - threshold + inactive_file, which fires when the working set
+ * crosses capacity - threshold (page cache taken as it was at the last
+ * sample). A crossing upward fires once; it re-arms when the working set is
+ * back below. Return: whether one fired now.
+ */
+static bool notifier_fired(struct podoom_sim *s)
+{
+	bool fired = false;
+
+	for (size_t i = 0; i < s->nnotify; i++) {
+		int64_t ws = s->kp_anon + (s->notify_alloc[i] ? 0 : s->node.system_bytes);
+		if (ws <= s->notify_level[i]) {
+			s->notify_armed[i] = true;
+		} else if (s->notify_armed[i]) {
+			s->notify_armed[i] = false;
+			fired = true;
+		}
+	}
+	return fired;
 }
 
 /* ---- the kubelet ------------------------------------------------------------- */
@@ -1424,7 +1466,7 @@ static int64_t pod_grace_seconds(const struct spod *p)
 						: PODOOM_SIM_DEFAULT_TERMINATION_GRACE_SEC;
 }
 
-static int kubelet_sync(struct podoom_sim *s)
+static int kubelet_sync(struct podoom_sim *s, bool periodic)
 {
 	struct podoom_eviction_observations obs;
 	struct podoom_eviction_decision d;
@@ -1469,7 +1511,8 @@ static int kubelet_sync(struct podoom_sim *s)
 			return -ENOMEM;
 		q->ev.available_bytes = s->last_available;
 		q->ev.usage_bytes = s->node.system_bytes + s->kp_anon;
-		q->ev.why = qev_printf(q, "the kubelet looks: memory.available %s, allocatableMemory.available %s",
+		q->ev.why = qev_printf(q, "the kubelet looks%s: memory.available %s, allocatableMemory.available %s",
+				       periodic ? "" : " (its memcg threshold notifier fired)",
 				       fmt_bytes(s->last_available, a, sizeof(a)),
 				       fmt_bytes(obs.signal[PODOOM_EVICTION_SIGNAL_ALLOCATABLE_MEMORY_AVAILABLE].available_bytes,
 						 b, sizeof(b)));
@@ -1531,7 +1574,8 @@ static int kubelet_sync(struct podoom_sim *s)
 			return -ENOMEM;
 		s->prev_pressure = d.memory_pressure;
 	}
-	s->next_sample_usec = s->now + s->node.housekeeping_usec;
+	if (periodic)
+		s->next_sample_usec = s->now + s->node.housekeeping_usec;
 	if (d.reclaim) {
 		struct podoom_simevent_pod_rank *pr;
 		char msg[1024];
@@ -1581,17 +1625,21 @@ static int kubelet_sync(struct podoom_sim *s)
 			q->ev.reason = PODOOM_EVICTION_REASON;
 			q->ev.why = qev_printf(q,
 					       "%s(ranked %zu of %zu: %s, priority %d, working set %s against "
-					       "request %s%s; grace period %llds)",
+					       "request %s%s; grace period %llds%s)",
 					       msg, place + 1, n,
 					       rk->exceeds_request ? "usage above its request" : "usage within its request",
 					       rk->priority, fmt_bytes(p->anon, a, sizeof(a)),
 					       fmt_bytes(rk->request_bytes, b, sizeof(b)),
 					       d.critical_skipped ? ", after critical pods it may not evict" : "",
-					       (long long)g);
+					       (long long)g,
+					       periodic ? "" : "; found by the memcg threshold notifier, not a periodic sample");
 			p->phase = P_TERMINATING;
 			p->grace_sec = g;
 			p->stop_at_usec = s->now + g * USEC;
-			s->next_sample_usec = podoom_eviction_cleanup_wait_end_usec(s->now, true, p->stop_at_usec);
+			/* only the periodic loop waits for the cleanup (waitForPodsCleanup) */
+			if (periodic)
+				s->next_sample_usec =
+					podoom_eviction_cleanup_wait_end_usec(s->now, true, p->stop_at_usec);
 		} else {
 			q->ev.why = qev_printf(q,
 					       "%s is met but the kubelet has no pod it may evict (%zu critical pod%s "
@@ -1725,7 +1773,8 @@ static int step(struct podoom_sim *s)
 		if ((r = record_series(s)) < 0 || (r = kernel_step(s)) < 0)
 			return r;
 		eval_all(s);
-		if ((r = kubelet_sync(s)) < 0)
+		(void)notifier_fired(s); /* arms the levels below the working set */
+		if ((r = kubelet_sync(s, true)) < 0)
 			return r;
 		return record_series(s);
 	}
@@ -1753,9 +1802,13 @@ static int step(struct podoom_sim *s)
 	eval_all(s);
 	if ((r = kernel_step(s)) < 0)
 		return r;
+	eval_all(s);
 	if (!s->panicked && s->now >= s->next_sample_usec) {
-		eval_all(s);
-		if ((r = kubelet_sync(s)) < 0)
+		(void)notifier_fired(s);
+		if ((r = kubelet_sync(s, true)) < 0)
+			return r;
+	} else if (!s->panicked && s->notify && notifier_fired(s)) {
+		if ((r = kubelet_sync(s, false)) < 0)
 			return r;
 	}
 	eval_all(s);
@@ -2124,6 +2177,20 @@ int podoom_sim_new(const struct podoom_scenario *sc, const struct podoom_sim_opt
 			s->node.soft_threshold_bytes = v;
 			s->node.soft_grace_usec = t->grace_period_nsec / 1000;
 		}
+	}
+	s->notify = nd->kubelet.kernel_memcg_notification && nd->cgroup_version == 1;
+	for (size_t i = 0; s->notify && i < s->em.thresholds.n; i++) {
+		const struct podoom_eviction_threshold *t = &s->em.thresholds.t[i];
+		bool alloc = t->signal == PODOOM_EVICTION_SIGNAL_ALLOCATABLE_MEMORY_AVAILABLE;
+		int64_t cap = alloc ? s->kubepods_limit : nd->memory_bytes, v = 0;
+		struct podoom_quantity q;
+		if (!alloc && t->signal != PODOOM_EVICTION_SIGNAL_MEMORY_AVAILABLE)
+			continue;
+		q = podoom_eviction_value_resolve(&t->value, cap);
+		(void)podoom_quantity_value(&q, &v);
+		s->notify_level[s->nnotify] = cap - v;
+		s->notify_alloc[s->nnotify] = alloc;
+		s->nnotify++;
 	}
 	s->node.allocatable_bytes = nd->memory_bytes - nd->kubelet.kube_reserved_bytes - nd->kubelet.system_reserved_bytes -
 				    (s->node.hard_threshold_bytes > 0 ? s->node.hard_threshold_bytes : 0);

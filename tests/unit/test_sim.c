@@ -490,6 +490,46 @@ static void test_soft_threshold_grace(void **state)
 	run_free(&r);
 }
 
+static void test_memcg_notifier(void **state)
+{
+	/* evictionHard 500Mi on 4Gi, system 512Mi, a pod at 2.5Gi growing 30Mi/s:
+	 * the working set reaches 4096 - 500 = 3596Mi at t = 524/30 = 17.47 s.
+	 * cgroup v1 with kernelMemcgNotification: the notifier runs synchronize
+	 * then; otherwise (or on v2, where the notifier is a no-op) the sample at
+	 * 20 s finds it */
+#define NOTIFY_FMT \
+	"node:\n  memory: 4Gi\n  system: {usage: 512Mi}\n  cgroup: {version: %s, driver: cgroupfs}\n" \
+	"  kubelet: {version: \"1.26\", evictionHard: {memory.available: 500Mi}, kernelMemcgNotification: %s}\n" \
+	"duration: 40s\npods:\n" \
+	"- pod: {metadata: {name: leak}, spec: {containers: [{name: c}]}}\n" \
+	"  containers: {c: {usage: [{at: 0s, anon: 2560Mi}, {at: 0s, anon: 3760Mi, over: 40s}]}}\n"
+	static const struct {
+		const char *version, *notify;
+		int64_t at;
+	} cases[] = {
+		{"1", "true", -1}, {"1", "false", 20 * SEC}, {"2", "true", 20 * SEC}};
+	(void)state;
+
+	for (size_t i = 0; i < 3; i++) {
+		char y[1024];
+		struct run r;
+		const struct rec *ev;
+		snprintf(y, sizeof(y), NOTIFY_FMT, cases[i].version, cases[i].notify);
+		must_run(y, &r);
+		ev = nth(&r, PODOOM_SIMEVENT_EVICTION, 0);
+		assert_non_null(ev);
+		print_message("case %zu: eviction at %lld\n", i, (long long)ev->t);
+		if (cases[i].at < 0) {
+			/* 2560Mi + 1200Mi * t / 40 s > 3596Mi - 256Ki (the pause) - 512Mi */
+			assert_true(ev->t > 17400000 && ev->t < 17500000);
+			assert_non_null(strstr(ev->why, "memcg threshold notifier"));
+		} else {
+			assert_int_equal(ev->t, cases[i].at);
+		}
+		run_free(&r);
+	}
+}
+
 static void test_restart_backoff(void **state)
 {
 	/* it dies 5 s after every start: restarts after the kubelet's next relist
@@ -667,6 +707,7 @@ int main(void)
 		cmocka_unit_test(test_adj_min_never_chosen),
 		cmocka_unit_test(test_spike_vs_slow_leak),
 		cmocka_unit_test(test_soft_threshold_grace),
+		cmocka_unit_test(test_memcg_notifier),
 		cmocka_unit_test(test_restart_backoff),
 		cmocka_unit_test(test_restart_policy_never_and_onfailure),
 		cmocka_unit_test(test_deterministic),
