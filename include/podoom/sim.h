@@ -45,6 +45,10 @@
 /* terminationGracePeriodSeconds when the pod gives none (API defaulting). */
 #define PODOOM_SIM_DEFAULT_TERMINATION_GRACE_SEC 30
 
+/* Most kubelet samples one run takes (duration / housekeepingInterval): a
+ * year at the default 10 s is 3.2 million. */
+#define PODOOM_SIM_MAX_SAMPLES 10000000LL
+
 struct podoom_sim;
 
 struct podoom_sim_options {
@@ -59,8 +63,10 @@ struct podoom_sim_options {
  * (podoom_scenario_check) and must outlive the simulator.
  * Refused with the reason in @diag (positions in the scenario file): an
  * unknown kernel profile, eviction settings the kubelet would refuse,
- * reserved memory beyond the node's, a kernel without memory.oom.group where
- * the kubelet would need it is accepted (the kernel ignores the file).
+ * reserved memory beyond the node's, more than PODOOM_SIM_MAX_SAMPLES kubelet
+ * samples, behaviour given for an init container. A kernel without
+ * memory.oom.group where the kubelet would set it is accepted (the kernel
+ * has no such file, so nothing is group-killed).
  * Return: 0 with *ret set; -EINVAL; -E2BIG over a cap; -ENOMEM.
  */
 int podoom_sim_new(const struct podoom_scenario *sc, const struct podoom_sim_options *opts, struct podoom_sim **ret,

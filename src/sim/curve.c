@@ -14,8 +14,12 @@ static int64_t interp(const struct sim_knot *a, const struct sim_knot *b, int64_
 		return t < b->t_usec ? a->v : b->v;
 	if (t >= b->t_usec)
 		return b->v;
-	/* both values are at most 2^63 bytes and the time span at most a year
-	 * of usec (< 2^45): the product needs 128 bits */
+	int64_t d64;
+
+	/* the product of a byte difference and a time span: 64 bits nearly
+	 * always suffice (and divide four times faster), else 128 */
+	if (!__builtin_mul_overflow(b->v - a->v, t - a->t_usec, &d64))
+		return a->v + d64 / (b->t_usec - a->t_usec);
 	__int128 d = (__int128)(b->v - a->v) * (t - a->t_usec);
 	return a->v + (int64_t)(d / (b->t_usec - a->t_usec));
 }

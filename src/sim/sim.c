@@ -96,6 +96,9 @@ struct spod {
 	int64_t anon, file;
 	double slope;
 	int64_t *cws; /* container working sets for the eviction manager */
+	int64_t next_knot;	/* its processes' next curve corner */
+	bool cross_dirty;	/* cross_t must be recomputed */
+	int64_t cross_t, cross_until; /* its next limit crossing, valid until then */
 	struct podoom_sim_point *series;
 	size_t nseries, series_cap;
 };
@@ -147,6 +150,9 @@ struct podoom_sim {
 	double kp_slope;
 	bool done, panicked, started;
 	unsigned same_time_steps;
+	/* eval_all()'s cache: the sums hold for eval_time unless dirty */
+	bool dirty;
+	int64_t eval_time, next_knot;
 	uint64_t oom_seq;
 	struct podoom_sim_point *nseries;
 	size_t nnseries, nseries_cap;
@@ -354,6 +360,10 @@ static bool pod_live(const struct spod *p)
 static int64_t eval_all(struct podoom_sim *s)
 {
 	int64_t next = NEVER;
+	bool changed = s->dirty;
+
+	if (!s->dirty && s->eval_time == s->now)
+		return s->next_knot;
 
 	s->kp_anon = s->kp_file = 0;
 	s->kp_slope = 0;
@@ -361,6 +371,9 @@ static int64_t eval_all(struct podoom_sim *s)
 		struct spod *p = &s->pods[i];
 		p->anon = p->file = 0;
 		p->slope = 0;
+		p->next_knot = NEVER;
+		if (changed)
+			p->cross_dirty = true; /* a start, stop, kill or stall: crossings move */
 		if (!pod_live(p))
 			continue;
 		for (size_t k = 0; k < p->nctrs; k++) {
@@ -370,7 +383,7 @@ static int64_t eval_all(struct podoom_sim *s)
 			if (c->state != C_RUNNING)
 				continue;
 			for (size_t j = 0; j < c->nprocs; j++) {
-				proc_eval(s, c, &c->procs[j], &next);
+				proc_eval(s, c, &c->procs[j], &p->next_knot);
 				c->anon += c->procs[j].anon;
 				c->file += c->procs[j].file;
 				c->slope += c->procs[j].slope;
@@ -379,10 +392,15 @@ static int64_t eval_all(struct podoom_sim *s)
 			p->file += c->file;
 			p->slope += c->slope;
 		}
+		if (p->next_knot < next)
+			next = p->next_knot;
 		s->kp_anon += p->anon;
 		s->kp_file += p->file;
 		s->kp_slope += p->slope;
 	}
+	s->dirty = false;
+	s->eval_time = s->now;
+	s->next_knot = next;
 	return next;
 }
 
@@ -519,6 +537,7 @@ static int ctr_start(struct podoom_sim *s, struct spod *p, struct ctr *c)
 	c->state = C_RUNNING;
 	c->start_usec = s->now;
 	c->stalled = false;
+	s->dirty = true;
 	for (size_t j = 0; j < c->nprocs; j++) {
 		struct proc *pr = &c->procs[j];
 		memset(pr, 0, sizeof(*pr));
@@ -535,8 +554,9 @@ static int ctr_start(struct podoom_sim *s, struct spod *p, struct ctr *c)
 	return 0;
 }
 
-static void ctr_stop(struct ctr *c)
+static void ctr_stop(struct podoom_sim *s, struct ctr *c)
 {
+	s->dirty = true;
 	for (size_t j = 0; j < c->nprocs; j++) {
 		c->procs[j].alive = false;
 		c->procs[j].anon = c->procs[j].file = 0;
@@ -589,7 +609,7 @@ static void backoff_next(struct ctr *c, int64_t finished, int64_t now)
 }
 
 /* every regular container is done and will not restart: the pod is over */
-static void pod_check_done(struct spod *p)
+static void pod_check_done(struct podoom_sim *s, struct spod *p)
 {
 	bool any = false;
 
@@ -600,7 +620,7 @@ static void pod_check_done(struct spod *p)
 		return;
 	p->phase = P_DONE;
 	for (size_t k = 0; k < p->nctrs; k++) {
-		ctr_stop(&p->ctrs[k]);
+		ctr_stop(s, &p->ctrs[k]);
 		p->ctrs[k].state = C_DONE;
 	}
 }
@@ -613,7 +633,7 @@ static int ctr_exited(struct podoom_sim *s, struct spod *p, struct ctr *c, const
 	char a[32], t[32];
 	int64_t freed = c->anon + c->file;
 
-	ctr_stop(c);
+	ctr_stop(s, c);
 	c->finished_usec = s->now;
 	q = emit(s, PODOOM_SIMEVENT_CONTAINER_EXIT);
 	if (!q || ev_ctr(s, q, p, c) < 0)
@@ -641,7 +661,7 @@ static int ctr_exited(struct podoom_sim *s, struct spod *p, struct ctr *c, const
 		c->state = C_DONE;
 		q->ev.why = qev_printf(q, "%s; exit code %d (%s); restartPolicy %s: it stays terminated", cause,
 				       exit_code, reason, p->sp->pod.restart_policy ? p->sp->pod.restart_policy : "Always");
-		pod_check_done(p);
+		pod_check_done(s, p);
 	}
 	return q->ev.why ? 0 : -ENOMEM;
 }
@@ -932,12 +952,14 @@ static void stall(struct podoom_sim *s, enum level lv, struct spod *p, struct ct
 			for (size_t j = 0; j < cc->nprocs; j++) {
 				struct proc *pr = &cc->procs[j];
 				if (pr->alive && !pr->frozen && (pr->slope > 0 || pr->grew_usec == s->now)) {
+					s->dirty = true;
 					pr->frozen = true;
 					pr->frozen_anon = pr->anon;
 				}
 			}
 		}
 	}
+	s->dirty = true;
 	if (lv == LV_CONTAINER)
 		c->stalled = true;
 	else if (lv == LV_POD)
@@ -975,6 +997,7 @@ static int kill_task(struct podoom_sim *s, struct tree *t, size_t i)
 	pr->alive = false;
 	pr->anon = pr->file = 0;
 	pr->slope = 0;
+	s->dirty = true;
 	if (c->ci < 0) {
 		/* the sandbox died: the kubelet sees "Pod sandbox changed, it will be
 		 * killed and re-created" (SyncPod), kills every container and starts
@@ -1267,9 +1290,10 @@ static bool find_over(struct podoom_sim *s, enum level *lv, struct spod **pp, st
 			struct ctr *c = &p->ctrs[k];
 			if (c->state != C_RUNNING || c->limit < 0)
 				continue;
-			if (c->anon <= c->limit)
-				c->stalled = false;
-			else if (!c->stalled) {
+			if (c->anon <= c->limit) {
+				if (c->stalled)
+					c->stalled = false, s->dirty = true;
+			} else if (!c->stalled) {
 				*lv = LV_CONTAINER, *pp = p, *cc = c;
 				return true;
 			}
@@ -1279,9 +1303,10 @@ static bool find_over(struct podoom_sim *s, enum level *lv, struct spod **pp, st
 		struct spod *p = &s->pods[i];
 		if (!pod_live(p) || p->limit < 0)
 			continue;
-		if (p->anon <= p->limit)
-			p->stalled = false;
-		else if (!p->stalled) {
+		if (p->anon <= p->limit) {
+			if (p->stalled)
+				p->stalled = false, s->dirty = true;
+		} else if (!p->stalled) {
 			*lv = LV_POD, *pp = p, *cc = NULL;
 			return true;
 		}
@@ -1358,59 +1383,84 @@ static int64_t anon_at(const struct podoom_sim *s, const struct spod *only_p, co
 
 /*
  * The first time in (now, horizon) at which base + anon_at(...) > limit,
- * given the value and slope now; NEVER if none. The line is solved in
- * doubles and the answer checked on the integers, stepping forward by the
- * line's estimate while truncation keeps it short.
+ * given the value and the slope of the line through it now; NEVER if none.
+ * Each process's memory is linear between its corners but counted in whole
+ * pages, so the sum is a staircase under that line: bracket the crossing by
+ * the line with a growing margin, then bisect on the staircase itself.
  */
 static int64_t crossing(const struct podoom_sim *s, const struct spod *p, const struct ctr *c, int64_t base,
 			int64_t now_value, double slope, int64_t limit, int64_t horizon)
 {
-	int64_t t = s->now, v = now_value;
+	int64_t lo = s->now, hi = NEVER;
+	double margin = PAGE;
 
-	if (slope <= 0 || limit < 0)
+	if (slope <= 0 || limit < 0 || now_value > limit || horizon <= s->now + 1)
 		return NEVER;
-	for (int iter = 0; iter < 64; iter++) {
-		double need = (double)(limit - v) + 1.0;
-		double dt = need / slope;
-		int64_t step;
-		if (dt > (double)(horizon - t))
-			return NEVER;
-		step = (int64_t)dt;
-		if ((double)step < dt)
-			step++;
-		if (step < 1)
-			step = 1;
-		t += step;
-		if (t >= horizon)
-			return NEVER;
-		v = base + anon_at(s, p, c, t);
-		if (v > limit)
-			return t;
+	for (int i = 0; i < 48 && hi == NEVER; i++, margin *= 2) {
+		double dt = ((double)(limit - now_value) + margin) / slope;
+		int64_t t;
+		if (dt >= (double)(horizon - 1 - s->now)) {
+			t = horizon - 1; /* the line stays linear only up to the horizon */
+			if (base + anon_at(s, p, c, t) <= limit)
+				return NEVER;
+			hi = t;
+			break;
+		}
+		t = s->now + (int64_t)dt + 1;
+		if (base + anon_at(s, p, c, t) > limit)
+			hi = t;
+		else
+			lo = t;
 	}
-	return t;
+	if (hi == NEVER)
+		return NEVER;
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (base + anon_at(s, p, c, mid) > limit)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
 }
 
-static int64_t next_crossing(const struct podoom_sim *s, int64_t horizon)
+/* the earliest limit crossing of one pod (its containers and its own
+ * limit), valid until the pod's next curve corner or a change in it */
+static int64_t pod_crossing(const struct podoom_sim *s, const struct spod *p)
+{
+	int64_t best = NEVER, x;
+
+	for (size_t k = 0; k < p->nctrs; k++) {
+		const struct ctr *c = &p->ctrs[k];
+		if (c->state != C_RUNNING || c->limit < 0 || c->stalled)
+			continue;
+		x = crossing(s, p, c, 0, c->anon, c->slope, c->limit, best < p->next_knot ? best : p->next_knot);
+		if (x < best)
+			best = x;
+	}
+	if (p->limit >= 0 && !p->stalled) {
+		x = crossing(s, p, NULL, 0, p->anon, p->slope, p->limit, best < p->next_knot ? best : p->next_knot);
+		if (x < best)
+			best = x;
+	}
+	return best;
+}
+
+static int64_t next_crossing(struct podoom_sim *s, int64_t horizon)
 {
 	int64_t best = NEVER, x;
 
 	for (size_t i = 0; i < s->npods; i++) {
-		const struct spod *p = &s->pods[i];
+		struct spod *p = &s->pods[i];
 		if (!pod_live(p))
 			continue;
-		for (size_t k = 0; k < p->nctrs; k++) {
-			const struct ctr *c = &p->ctrs[k];
-			if (c->state != C_RUNNING || c->limit < 0 || c->stalled)
-				continue;
-			x = crossing(s, p, c, 0, c->anon, c->slope, c->limit, best < horizon ? best : horizon);
-			if (x < best)
-				best = x;
+		if (p->cross_dirty || s->now >= p->cross_until || p->cross_t <= s->now) {
+			p->cross_t = pod_crossing(s, p);
+			p->cross_until = p->next_knot;
+			p->cross_dirty = false;
 		}
-		if (p->limit >= 0 && !p->stalled) {
-			x = crossing(s, p, NULL, 0, p->anon, p->slope, p->limit, best < horizon ? best : horizon);
-			if (x < best)
-				best = x;
-		}
+		if (p->cross_t < best)
+			best = p->cross_t;
 	}
 	if (!s->kubepods_stalled) {
 		x = crossing(s, NULL, NULL, 0, s->kp_anon, s->kp_slope, s->kubepods_limit, best < horizon ? best : horizon);
@@ -1665,7 +1715,7 @@ static int stop_pods(struct podoom_sim *s)
 		if (p->phase != P_TERMINATING || p->stop_at_usec > s->now)
 			continue;
 		for (size_t k = 0; k < p->nctrs; k++) {
-			ctr_stop(&p->ctrs[k]);
+			ctr_stop(s, &p->ctrs[k]);
 			p->ctrs[k].state = C_DONE;
 		}
 		p->phase = P_STOPPED;
@@ -2099,6 +2149,14 @@ int podoom_sim_new(const struct podoom_scenario *sc, const struct podoom_sim_opt
 				PODOOM_EVICTION_MAX_PODS);
 		return -E2BIG;
 	}
+	if (nd->kubelet.housekeeping_usec <= 0 || sc->duration_usec < 0 ||
+	    sc->duration_usec / nd->kubelet.housekeeping_usec > PODOOM_SIM_MAX_SAMPLES) {
+		podoom_diag_set(diag, 0, 0,
+				"duration / node.kubelet.housekeepingInterval is over %lld kubelet samples: "
+				"shorten the run or sample less often",
+				PODOOM_SIM_MAX_SAMPLES);
+		return -E2BIG;
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -2210,6 +2268,7 @@ int podoom_sim_new(const struct podoom_scenario *sc, const struct podoom_sim_opt
 	}
 	s->last_sample_usec = -1;
 	s->next_sample_usec = 0;
+	s->dirty = true;
 	*ret = s;
 	return 0;
 fail:
