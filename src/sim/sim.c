@@ -56,9 +56,13 @@ struct proc {
 	double slope;	   /* anon bytes per usec at s->now */
 	int64_t grew_usec; /* last time anon went up */
 	int64_t frozen_anon;
+	int64_t flat_until; /* anon and file hold still until then (absolute) */
 };
 
+struct spod;
+
 struct ctr {
+	struct spod *pod; /* the pod it belongs to */
 	int ci;		  /* index into pod->containers; -1 for the sandbox */
 	const char *name; /* "POD" for the sandbox */
 	int64_t limit;	  /* memory.max, page-aligned; -1 none */
@@ -153,6 +157,9 @@ struct podoom_sim {
 	/* eval_all()'s cache: the sums hold for eval_time unless dirty */
 	bool dirty;
 	int64_t eval_time, next_knot;
+	/* the kubepods and RAM crossings, as pods keep theirs */
+	bool node_cross_dirty;
+	int64_t node_cross_t, node_cross_until;
 	uint64_t oom_seq;
 	struct podoom_sim_point *nseries;
 	size_t nnseries, nseries_cap;
@@ -309,6 +316,7 @@ static int ev_ctr(struct podoom_sim *s, struct qev *q, const struct spod *p, con
 static void proc_eval(struct podoom_sim *s, const struct ctr *c, struct proc *pr, int64_t *next_knot)
 {
 	int64_t rel = s->now - c->start_usec, na = NEVER, nf = NEVER, before = pr->anon;
+	double fslope = 0;
 
 	if (!pr->alive) {
 		pr->anon = pr->file = 0;
@@ -321,8 +329,14 @@ static void proc_eval(struct podoom_sim *s, const struct ctr *c, struct proc *pr
 		pr->slope = 0;
 		return;
 	}
+	if (s->now < pr->flat_until) {
+		/* on flat segments nothing moves until the next corner */
+		if (pr->flat_until < *next_knot)
+			*next_knot = pr->flat_until;
+		return;
+	}
 	/* memory comes in whole pages */
-	pr->file = page_floor(sim_curve_eval(&pr->spec->file, &pr->cf, rel, NULL, s->opts.record_series ? &nf : NULL));
+	pr->file = page_floor(sim_curve_eval(&pr->spec->file, &pr->cf, rel, &fslope, &nf));
 	if (pr->frozen) {
 		pr->anon = pr->frozen_anon;
 		pr->slope = 0;
@@ -331,9 +345,15 @@ static void proc_eval(struct podoom_sim *s, const struct ctr *c, struct proc *pr
 	}
 	if (pr->anon > before)
 		pr->grew_usec = s->now;
+	pr->flat_until = 0;
+	if (pr->slope == 0 && fslope == 0) {
+		int64_t until = na < nf ? na : nf;
+		pr->flat_until = until == NEVER ? NEVER : c->start_usec + until;
+	}
 	if (na != NEVER && c->start_usec + na < *next_knot)
 		*next_knot = c->start_usec + na;
-	if (nf != NEVER && c->start_usec + nf < *next_knot)
+	/* page cache moves only what is shown: its corners matter for the chart */
+	if (s->opts.record_series && nf != NEVER && c->start_usec + nf < *next_knot)
 		*next_knot = c->start_usec + nf;
 }
 
@@ -364,6 +384,8 @@ static int64_t eval_all(struct podoom_sim *s)
 
 	if (!s->dirty && s->eval_time == s->now)
 		return s->next_knot;
+	if (changed)
+		s->node_cross_dirty = true;
 
 	s->kp_anon = s->kp_file = 0;
 	s->kp_slope = 0;
@@ -372,8 +394,6 @@ static int64_t eval_all(struct podoom_sim *s)
 		p->anon = p->file = 0;
 		p->slope = 0;
 		p->next_knot = NEVER;
-		if (changed)
-			p->cross_dirty = true; /* a start, stop, kill or stall: crossings move */
 		if (!pod_live(p))
 			continue;
 		for (size_t k = 0; k < p->nctrs; k++) {
@@ -461,6 +481,15 @@ static void fit_file(struct podoom_sim *s)
 
 /* ---- series ------------------------------------------------------------ */
 
+/* is b (at dt1) within 16 pages of the line from a (at 0) to c (at dt2)? */
+static bool near_line(int64_t a, int64_t b, int64_t c, int64_t dt1, int64_t dt2)
+{
+	__int128 want = (__int128)a * dt2 + (__int128)(c - a) * dt1, got = (__int128)b * dt2;
+	__int128 d = want > got ? want - got : got - want;
+
+	return d <= (__int128)16 * PAGE * dt2;
+}
+
 static int series_add(struct podoom_sim_point **v, size_t *n, size_t *cap, int64_t t, int64_t ws, int64_t usage)
 {
 	struct podoom_sim_point pt = {t, ws, usage};
@@ -469,15 +498,14 @@ static int series_add(struct podoom_sim_point **v, size_t *n, size_t *cap, int64
 		struct podoom_sim_point *last = &(*v)[*n - 1];
 		if (last->t_usec == t && last->working_set_bytes == ws && last->usage_bytes == usage)
 			return 0;
-		/* drop the middle of three points on one line */
+		/* drop the middle of three points on one line (within 16 pages:
+		 * page rounding puts points on a staircase, and no chart shows
+		 * 64 KiB) */
 		if (*n > 1) {
 			struct podoom_sim_point *a = &(*v)[*n - 2];
-			__int128 dt1 = last->t_usec - a->t_usec, dt2 = t - a->t_usec;
-			if (dt1 > 0 && dt2 > dt1 &&
-			    (__int128)(last->working_set_bytes - a->working_set_bytes) * dt2 ==
-				    (__int128)(ws - a->working_set_bytes) * dt1 &&
-			    (__int128)(last->usage_bytes - a->usage_bytes) * dt2 ==
-				    (__int128)(usage - a->usage_bytes) * dt1) {
+			int64_t dt1 = last->t_usec - a->t_usec, dt2 = t - a->t_usec;
+			if (dt1 > 0 && dt2 > dt1 && near_line(a->working_set_bytes, last->working_set_bytes, ws, dt1, dt2) &&
+			    near_line(a->usage_bytes, last->usage_bytes, usage, dt1, dt2)) {
 				*last = pt;
 				return 0;
 			}
@@ -538,6 +566,7 @@ static int ctr_start(struct podoom_sim *s, struct spod *p, struct ctr *c)
 	c->start_usec = s->now;
 	c->stalled = false;
 	s->dirty = true;
+	p->cross_dirty = true;
 	for (size_t j = 0; j < c->nprocs; j++) {
 		struct proc *pr = &c->procs[j];
 		memset(pr, 0, sizeof(*pr));
@@ -557,6 +586,7 @@ static int ctr_start(struct podoom_sim *s, struct spod *p, struct ctr *c)
 static void ctr_stop(struct podoom_sim *s, struct ctr *c)
 {
 	s->dirty = true;
+	c->pod->cross_dirty = true;
 	for (size_t j = 0; j < c->nprocs; j++) {
 		c->procs[j].alive = false;
 		c->procs[j].anon = c->procs[j].file = 0;
@@ -953,13 +983,17 @@ static void stall(struct podoom_sim *s, enum level lv, struct spod *p, struct ct
 				struct proc *pr = &cc->procs[j];
 				if (pr->alive && !pr->frozen && (pr->slope > 0 || pr->grew_usec == s->now)) {
 					s->dirty = true;
+					pp->cross_dirty = true;
 					pr->frozen = true;
+					pr->flat_until = 0;
 					pr->frozen_anon = pr->anon;
 				}
 			}
 		}
 	}
 	s->dirty = true;
+	if (p)
+		p->cross_dirty = true;
 	if (lv == LV_CONTAINER)
 		c->stalled = true;
 	else if (lv == LV_POD)
@@ -998,6 +1032,7 @@ static int kill_task(struct podoom_sim *s, struct tree *t, size_t i)
 	pr->anon = pr->file = 0;
 	pr->slope = 0;
 	s->dirty = true;
+	p->cross_dirty = true;
 	if (c->ci < 0) {
 		/* the sandbox died: the kubelet sees "Pod sandbox changed, it will be
 		 * killed and re-created" (SyncPod), kills every container and starts
@@ -1292,7 +1327,7 @@ static bool find_over(struct podoom_sim *s, enum level *lv, struct spod **pp, st
 				continue;
 			if (c->anon <= c->limit) {
 				if (c->stalled)
-					c->stalled = false, s->dirty = true;
+					c->stalled = false, s->dirty = true, p->cross_dirty = true;
 			} else if (!c->stalled) {
 				*lv = LV_CONTAINER, *pp = p, *cc = c;
 				return true;
@@ -1305,7 +1340,7 @@ static bool find_over(struct podoom_sim *s, enum level *lv, struct spod **pp, st
 			continue;
 		if (p->anon <= p->limit) {
 			if (p->stalled)
-				p->stalled = false, s->dirty = true;
+				p->stalled = false, s->dirty = true, p->cross_dirty = true;
 		} else if (!p->stalled) {
 			*lv = LV_POD, *pp = p, *cc = NULL;
 			return true;
@@ -1381,39 +1416,72 @@ static int64_t anon_at(const struct podoom_sim *s, const struct spod *only_p, co
 	return sum;
 }
 
+/* live processes in the scope of anon_at(s, p, c, t) */
+static size_t nprocs_in(const struct podoom_sim *s, const struct spod *p, const struct ctr *c)
+{
+	size_t n = 0;
+
+	if (c)
+		return c->nprocs;
+	for (size_t i = 0; i < s->npods; i++) {
+		const struct spod *q = p ? p : &s->pods[i];
+		for (size_t k = 0; k < q->nctrs; k++)
+			n += q->ctrs[k].state == C_RUNNING ? q->ctrs[k].nprocs : 0;
+		if (p)
+			break;
+	}
+	return n;
+}
+
+/* @v0 + @slope * dt reaches @target at now + dt: that time, rounded down
+ * (@up false) or up, clamped to [now, horizon] */
+static int64_t line_time(const struct podoom_sim *s, int64_t v0, double slope, double target, bool up,
+			 int64_t horizon)
+{
+	double dt = (target - (double)v0) / slope;
+	int64_t t;
+
+	if (dt <= 0)
+		return s->now;
+	if (dt >= (double)(horizon - s->now))
+		return horizon;
+	t = s->now + (int64_t)dt + (up ? 1 : 0);
+	return t < horizon ? t : horizon;
+}
+
 /*
  * The first time in (now, horizon) at which base + anon_at(...) > limit,
  * given the value and the slope of the line through it now; NEVER if none.
- * Each process's memory is linear between its corners but counted in whole
- * pages, so the sum is a staircase under that line: bracket the crossing by
- * the line with a growing margin, then bisect on the staircase itself.
+ * Each of the n processes is linear between its corners but counted in
+ * whole pages, so the sum is a staircase at most n pages (and n bytes of
+ * rounding) under the exact line, and that line is at most as far above the
+ * line through the value now: the crossing lies where this line is within
+ * (n + 1) pages of the limit. Bisection on the staircase finds it there.
+ * When that window starts at or after @soon (another event), only its start
+ * is returned, in *@not_before (lowered, never raised), and NEVER.
  */
 static int64_t crossing(const struct podoom_sim *s, const struct spod *p, const struct ctr *c, int64_t base,
-			int64_t now_value, double slope, int64_t limit, int64_t horizon)
+			int64_t now_value, double slope, int64_t limit, int64_t horizon, int64_t soon,
+			int64_t *not_before)
 {
-	int64_t lo = s->now, hi = NEVER;
-	double margin = PAGE;
+	double band;
+	int64_t lo, hi;
 
 	if (slope <= 0 || limit < 0 || now_value > limit || horizon <= s->now + 1)
 		return NEVER;
-	for (int i = 0; i < 48 && hi == NEVER; i++, margin *= 2) {
-		double dt = ((double)(limit - now_value) + margin) / slope;
-		int64_t t;
-		if (dt >= (double)(horizon - 1 - s->now)) {
-			t = horizon - 1; /* the line stays linear only up to the horizon */
-			if (base + anon_at(s, p, c, t) <= limit)
-				return NEVER;
-			hi = t;
-			break;
-		}
-		t = s->now + (int64_t)dt + 1;
-		if (base + anon_at(s, p, c, t) > limit)
-			hi = t;
-		else
-			lo = t;
-	}
-	if (hi == NEVER)
+	band = (double)(nprocs_in(s, p, c) + 1) * (PAGE + 1);
+	lo = line_time(s, now_value, slope, (double)limit - band, false, horizon - 1);
+	if (lo >= soon) {
+		/* not before something else happens: find it when the time comes */
+		if (lo < *not_before)
+			*not_before = lo;
 		return NEVER;
+	}
+	hi = line_time(s, now_value, slope, (double)limit + 1 + band, true, horizon - 1);
+	if (lo > s->now && base + anon_at(s, p, c, lo) > limit)
+		lo = s->now; /* cannot happen by the bound above; stay correct anyway */
+	if (base + anon_at(s, p, c, hi) <= limit)
+		return NEVER; /* hi is horizon - 1: the crossing, if any, comes later */
 	while (hi - lo > 1) {
 		int64_t mid = lo + (hi - lo) / 2;
 		if (base + anon_at(s, p, c, mid) > limit)
@@ -1425,8 +1493,8 @@ static int64_t crossing(const struct podoom_sim *s, const struct spod *p, const 
 }
 
 /* the earliest limit crossing of one pod (its containers and its own
- * limit), valid until the pod's next curve corner or a change in it */
-static int64_t pod_crossing(const struct podoom_sim *s, const struct spod *p)
+ * limit), or NEVER with *not_before when it cannot be before @soon */
+static int64_t pod_crossing(const struct podoom_sim *s, const struct spod *p, int64_t soon, int64_t *not_before)
 {
 	int64_t best = NEVER, x;
 
@@ -1434,19 +1502,27 @@ static int64_t pod_crossing(const struct podoom_sim *s, const struct spod *p)
 		const struct ctr *c = &p->ctrs[k];
 		if (c->state != C_RUNNING || c->limit < 0 || c->stalled)
 			continue;
-		x = crossing(s, p, c, 0, c->anon, c->slope, c->limit, best < p->next_knot ? best : p->next_knot);
+		x = crossing(s, p, c, 0, c->anon, c->slope, c->limit, best < p->next_knot ? best : p->next_knot, soon,
+			     not_before);
 		if (x < best)
 			best = x;
 	}
 	if (p->limit >= 0 && !p->stalled) {
-		x = crossing(s, p, NULL, 0, p->anon, p->slope, p->limit, best < p->next_knot ? best : p->next_knot);
+		x = crossing(s, p, NULL, 0, p->anon, p->slope, p->limit, best < p->next_knot ? best : p->next_knot,
+			     soon, not_before);
 		if (x < best)
 			best = x;
 	}
 	return best;
 }
 
-static int64_t next_crossing(struct podoom_sim *s, int64_t horizon)
+/*
+ * The earliest limit or RAM crossing, or the earliest time one may come and
+ * must be looked for again (the start of its window, when that is after
+ * @soon). Each pod keeps its answer until its next curve corner, a change in
+ * it, or that time; the node-wide ones alike.
+ */
+static int64_t next_crossing(struct podoom_sim *s, int64_t soon)
 {
 	int64_t best = NEVER, x;
 
@@ -1455,30 +1531,39 @@ static int64_t next_crossing(struct podoom_sim *s, int64_t horizon)
 		if (!pod_live(p))
 			continue;
 		if (p->cross_dirty || s->now >= p->cross_until || p->cross_t <= s->now) {
-			p->cross_t = pod_crossing(s, p);
-			p->cross_until = p->next_knot;
+			int64_t nb = p->next_knot;
+			p->cross_t = pod_crossing(s, p, soon, &nb);
+			p->cross_until = nb;
 			p->cross_dirty = false;
 		}
-		if (p->cross_t < best)
-			best = p->cross_t;
-	}
-	if (!s->kubepods_stalled) {
-		x = crossing(s, NULL, NULL, 0, s->kp_anon, s->kp_slope, s->kubepods_limit, best < horizon ? best : horizon);
+		/* a crossing, or the time to look again */
+		x = p->cross_t < p->cross_until ? p->cross_t : p->cross_until;
 		if (x < best)
 			best = x;
 	}
-	x = crossing(s, NULL, NULL, s->node.system_bytes, s->node.system_bytes + s->kp_anon, s->kp_slope,
-		     s->node.memory_bytes, best < horizon ? best : horizon);
+	if (s->node_cross_dirty || s->now >= s->node_cross_until || s->node_cross_t <= s->now) {
+		int64_t nb = s->next_knot, kp = NEVER;
+		if (!s->kubepods_stalled)
+			kp = crossing(s, NULL, NULL, 0, s->kp_anon, s->kp_slope, s->kubepods_limit, s->next_knot, soon, &nb);
+		x = crossing(s, NULL, NULL, s->node.system_bytes, s->node.system_bytes + s->kp_anon, s->kp_slope,
+			     s->node.memory_bytes, kp < s->next_knot ? kp : s->next_knot, soon, &nb);
+		s->node_cross_t = x < kp ? x : kp;
+		s->node_cross_until = nb;
+		s->node_cross_dirty = false;
+	}
+	x = s->node_cross_t < s->node_cross_until ? s->node_cross_t : s->node_cross_until;
 	if (x < best)
 		best = x;
 	for (size_t i = 0; i < s->nnotify; i++) {
-		int64_t base = s->notify_alloc[i] ? 0 : s->node.system_bytes;
+		int64_t base = s->notify_alloc[i] ? 0 : s->node.system_bytes, nb = NEVER;
 		if (!s->notify_armed[i])
 			continue;
 		x = crossing(s, NULL, NULL, base, base + s->kp_anon, s->kp_slope, s->notify_level[i],
-			     best < horizon ? best : horizon);
+			     s->next_knot, soon, &nb);
 		if (x < best)
 			best = x;
+		if (nb < best)
+			best = nb;
 	}
 	return best;
 }
@@ -2057,7 +2142,7 @@ static int setup_pod(struct podoom_sim *s, struct spod *p, const struct podoom_s
 	p->limit = pod_limit >= 0 ? page_floor(pod_limit) : -1;
 	p->info.limit_bytes = p->limit;
 	/* the sandbox, then every container that runs */
-	p->ctrs[0] = (struct ctr){.ci = -1, .name = "POD", .limit = -1, .adj = PODOOM_SIM_PAUSE_OOM_SCORE_ADJ,
+	p->ctrs[0] = (struct ctr){.pod = p, .ci = -1, .name = "POD", .limit = -1, .adj = PODOOM_SIM_PAUSE_OOM_SCORE_ADJ,
 				  .runs = true, .state = C_DONE, .nprocs = 1};
 	p->ctrs[0].procs = calloc(1, sizeof(*p->ctrs[0].procs));
 	if (!p->ctrs[0].procs)
@@ -2103,7 +2188,7 @@ static int setup_pod(struct podoom_sim *s, struct spod *p, const struct podoom_s
 					pc->name);
 			return -EINVAL;
 		}
-		*c = (struct ctr){.ci = (int)i, .name = pc->name, .limit = ci->limit_bytes, .adj = adj.oom_score_adj,
+		*c = (struct ctr){.pod = p, .ci = (int)i, .name = pc->name, .limit = ci->limit_bytes, .adj = adj.oom_score_adj,
 				  .runs = true, .sidecar = pc->type == PODOOM_CONTAINER_SIDECAR, .state = C_DONE};
 		c->nspecs = scn ? scn->nprocs : 1;
 		c->specs = calloc(c->nspecs, sizeof(*c->specs));
