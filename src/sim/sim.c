@@ -79,8 +79,9 @@ struct ctr {
 	int64_t backoff_usec, backoff_updated_usec;
 	bool stalled;
 	char id[65];
-	char path[PODOOM_CGROUP_PATH_MAX];
-	int64_t anon, file; /* sums at s->now */
+	char *path;	    /* its memcg, rebuilt at every start */
+	int64_t anon, file; /* sums at s->now; file after fit_file() */
+	int64_t file_want;  /* file before fit_file() */
 	double slope;
 };
 
@@ -89,7 +90,7 @@ struct spod {
 	struct podoom_sim_pod_info info;
 	struct podoom_sim_container_info *cinfo;
 	char uid[PODOOM_POD_UID_MAX + 1];
-	char path[PODOOM_CGROUP_PATH_MAX];
+	char *path;
 	int64_t limit;
 	struct ctr *ctrs; /* ctrs[0] is the sandbox */
 	size_t nctrs;
@@ -101,10 +102,39 @@ struct spod {
 	double slope;
 	int64_t *cws; /* container working sets for the eviction manager */
 	int64_t next_knot;	/* its processes' next curve corner */
+	bool changed;		/* started, stopped, killed or stalled since eval_all */
+	int64_t flat_until;	/* all its processes hold still until then */
 	bool cross_dirty;	/* cross_t must be recomputed */
 	int64_t cross_t, cross_until; /* its next limit crossing, valid until then */
 	struct podoom_sim_point *series;
 	size_t nseries, series_cap;
+};
+
+/* Everything one OOM needs, built from the live pods in the kernel's order;
+ * a scratch the simulator keeps and reuses. */
+struct tree {
+	struct podoom_memcg *mc;
+	struct podoom_simevent_memcg *meta;
+	size_t nmc, mc_cap, meta_cap;
+	struct podoom_simevent_task *tasks;
+	struct podoom_task *raw; /* tasks[].task, contiguous, for the badness API */
+	struct proc **procs;	 /* parallel to tasks */
+	struct ctr **ctrs;
+	struct spod **pods;
+	struct task_ref *refs;	 /* the scan order, by pid */
+	size_t ntasks, tasks_cap, raw_cap, procs_cap, ctrs_cap, pods_cap, refs_cap;
+	int32_t kubepods, qos[PODOOM_QOS_COUNT];
+	int32_t *pod_mc; /* per s->pods index */
+	int32_t *ctr_mc; /* per pod (from ctr_off), per ctr */
+	size_t *ctr_off;
+	size_t pod_mc_cap, ctr_mc_cap, ctr_off_cap;
+};
+
+struct task_ref {
+	int32_t pid;
+	struct proc *proc;
+	struct ctr *ctr;
+	struct spod *pod;
 };
 
 /* An event waiting to be handed out, with everything it points to. */
@@ -157,12 +187,17 @@ struct podoom_sim {
 	/* eval_all()'s cache: the sums hold for eval_time unless dirty */
 	bool dirty;
 	int64_t eval_time, next_knot;
+	/* the next restart or stop of an evicted pod, when !sched_dirty */
+	bool sched_dirty;
+	int64_t next_sched;
 	/* the kubepods and RAM crossings, as pods keep theirs */
 	bool node_cross_dirty;
 	int64_t node_cross_t, node_cross_until;
 	uint64_t oom_seq;
 	struct podoom_sim_point *nseries;
 	size_t nnseries, nseries_cap;
+
+	struct tree tree; /* the OOM scratch */
 
 	/* event queue */
 	struct qev *q;
@@ -376,6 +411,16 @@ static bool pod_live(const struct spod *p)
 	return p->phase == P_RUNNING || p->phase == P_TERMINATING;
 }
 
+/* something in @p started, stopped, died or stalled: every cache about it,
+ * and the node's sums, must be worked out again */
+static void pod_changed(struct podoom_sim *s, struct spod *p)
+{
+	s->dirty = true;
+	s->sched_dirty = true;
+	p->changed = true;
+	p->cross_dirty = true;
+}
+
 /* evaluate every process at s->now; the sums per container, pod, kubepods */
 static int64_t eval_all(struct podoom_sim *s)
 {
@@ -386,31 +431,51 @@ static int64_t eval_all(struct podoom_sim *s)
 		return s->next_knot;
 	if (changed)
 		s->node_cross_dirty = true;
-
 	s->kp_anon = s->kp_file = 0;
 	s->kp_slope = 0;
 	for (size_t i = 0; i < s->npods; i++) {
 		struct spod *p = &s->pods[i];
-		p->anon = p->file = 0;
-		p->slope = 0;
-		p->next_knot = NEVER;
-		if (!pod_live(p))
+		if (!pod_live(p)) {
+			p->anon = p->file = 0;
+			p->slope = 0;
+			p->next_knot = NEVER;
 			continue;
-		for (size_t k = 0; k < p->nctrs; k++) {
-			struct ctr *c = &p->ctrs[k];
-			c->anon = c->file = 0;
-			c->slope = 0;
-			if (c->state != C_RUNNING)
-				continue;
-			for (size_t j = 0; j < c->nprocs; j++) {
-				proc_eval(s, c, &c->procs[j], &p->next_knot);
-				c->anon += c->procs[j].anon;
-				c->file += c->procs[j].file;
-				c->slope += c->procs[j].slope;
+		}
+		if (!p->changed && s->now < p->flat_until) {
+			/* nothing in it moves: keep its sums; undo fit_file's trimming */
+			p->file = 0;
+			for (size_t k = 0; k < p->nctrs; k++) {
+				p->ctrs[k].file = p->ctrs[k].file_want;
+				p->file += p->ctrs[k].file;
 			}
-			p->anon += c->anon;
-			p->file += c->file;
-			p->slope += c->slope;
+		} else {
+			p->anon = p->file = 0;
+			p->slope = 0;
+			p->next_knot = NEVER;
+			p->flat_until = NEVER;
+			p->changed = false;
+			for (size_t k = 0; k < p->nctrs; k++) {
+				struct ctr *c = &p->ctrs[k];
+				c->anon = c->file = 0;
+				c->slope = 0;
+				if (c->state != C_RUNNING)
+					continue;
+				for (size_t j = 0; j < c->nprocs; j++) {
+					struct proc *pr = &c->procs[j];
+					proc_eval(s, c, pr, &p->next_knot);
+					c->anon += pr->anon;
+					c->file += pr->file;
+					c->slope += pr->slope;
+					if (!pr->alive || !pr->spec)
+						continue;
+					if (pr->flat_until < p->flat_until)
+						p->flat_until = pr->flat_until;
+				}
+				c->file_want = c->file;
+				p->anon += c->anon;
+				p->file += c->file;
+				p->slope += c->slope;
+			}
 		}
 		if (p->next_knot < next)
 			next = p->next_knot;
@@ -553,20 +618,32 @@ static int ctr_path(const struct podoom_sim *s, const struct spod *p, struct ctr
 		.runtime = PODOOM_RUNTIME_CONTAINERD,
 		.container_id = c->id,
 	};
-	int r = podoom_cgroup_path_format(&spec, c->path, sizeof(c->path));
-	return r < 0 ? r : 0;
+	char buf[PODOOM_CGROUP_PATH_MAX];
+	int r = podoom_cgroup_path_format(&spec, buf, sizeof(buf));
+	char *np;
+
+	if (r < 0)
+		return r;
+	np = realloc(c->path, (size_t)r + 1);
+	if (!np)
+		return -ENOMEM;
+	memcpy(np, buf, (size_t)r + 1);
+	c->path = np;
+	return 0;
 }
 
 static int ctr_start(struct podoom_sim *s, struct spod *p, struct ctr *c)
 {
+	int r;
+
 	make_container_id(s, p, c, c->id);
-	if (ctr_path(s, p, c) < 0)
-		return -EINVAL;
+	r = ctr_path(s, p, c);
+	if (r < 0)
+		return r;
 	c->state = C_RUNNING;
 	c->start_usec = s->now;
 	c->stalled = false;
-	s->dirty = true;
-	p->cross_dirty = true;
+	pod_changed(s, p);
 	for (size_t j = 0; j < c->nprocs; j++) {
 		struct proc *pr = &c->procs[j];
 		memset(pr, 0, sizeof(*pr));
@@ -585,8 +662,7 @@ static int ctr_start(struct podoom_sim *s, struct spod *p, struct ctr *c)
 
 static void ctr_stop(struct podoom_sim *s, struct ctr *c)
 {
-	s->dirty = true;
-	c->pod->cross_dirty = true;
+	pod_changed(s, c->pod);
 	for (size_t j = 0; j < c->nprocs; j++) {
 		c->procs[j].alive = false;
 		c->procs[j].anon = c->procs[j].file = 0;
@@ -698,40 +774,6 @@ static int ctr_exited(struct podoom_sim *s, struct spod *p, struct ctr *c, const
 
 /* ---- the memcg tree as the kernel sees it --------------------------------- */
 
-/* Everything one OOM needs, built from the live pods in the kernel's order. */
-struct tree {
-	struct podoom_memcg *mc;
-	struct podoom_simevent_memcg *meta;
-	size_t nmc;
-	struct podoom_simevent_task *tasks;
-	struct podoom_task *raw; /* tasks[].task, contiguous, for the badness API */
-	struct proc **procs;	 /* parallel to tasks */
-	struct ctr **ctrs;
-	struct spod **pods;
-	size_t ntasks;
-	int32_t kubepods, qos[PODOOM_QOS_COUNT];
-	int32_t *pod_mc;  /* per s->pods index */
-	int32_t **ctr_mc; /* per pod, per ctr */
-};
-
-static void tree_fini(struct tree *t)
-{
-	free(t->mc);
-	free(t->meta);
-	free(t->tasks);
-	free(t->raw);
-	free(t->procs);
-	free(t->ctrs);
-	free(t->pods);
-	free(t->pod_mc);
-	if (t->ctr_mc) {
-		/* one block per pod, allocated together below */
-		free(t->ctr_mc[0]);
-		free(t->ctr_mc);
-	}
-	memset(t, 0, sizeof(*t));
-}
-
 static uint64_t pages_or_max(int64_t limit)
 {
 	return limit < 0 ? (uint64_t)PODOOM_PAGE_COUNTER_MAX : (uint64_t)limit / PAGE;
@@ -757,10 +799,31 @@ static int32_t tree_add(struct tree *t, int32_t parent, const char *path, int64_
 	return i;
 }
 
-static int proc_cmp(const void *a, const void *b)
+static void tree_fini(struct tree *t)
 {
-	const struct podoom_simevent_task *x = a, *y = b;
-	return (x->task.pid > y->task.pid) - (x->task.pid < y->task.pid);
+	free(t->mc);
+	free(t->meta);
+	free(t->tasks);
+	free(t->raw);
+	free(t->procs);
+	free(t->ctrs);
+	free(t->pods);
+	free(t->refs);
+	free(t->pod_mc);
+	free(t->ctr_mc);
+	free(t->ctr_off);
+	memset(t, 0, sizeof(*t));
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+	const struct task_ref *x = a, *y = b;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int32_t *ctr_mc(struct tree *t, size_t pod, size_t k)
+{
+	return &t->ctr_mc[t->ctr_off[pod] + k];
 }
 
 static void tree_add_pod(struct podoom_sim *s, struct tree *t, struct spod *p, int32_t parent)
@@ -774,60 +837,60 @@ static void tree_add_pod(struct podoom_sim *s, struct tree *t, struct spod *p, i
 		struct ctr *next = NULL;
 		for (size_t k = 0; k < p->nctrs; k++) {
 			struct ctr *c = &p->ctrs[k];
-			if (c->state != C_RUNNING || t->ctr_mc[pi][k] >= 0)
+			if (c->state != C_RUNNING || *ctr_mc(t, pi, k) >= 0)
 				continue;
 			if (!next || c->start_usec < next->start_usec)
 				next = c;
 		}
 		if (!next)
 			break;
-		t->ctr_mc[pi][next - p->ctrs] =
+		*ctr_mc(t, pi, (size_t)(next - p->ctrs)) =
 			tree_add(t, pm, next->path, next->limit, next->ci >= 0 && s->oom_group, next->ci >= 0,
 				 next->anon, next->file);
 	}
 }
 
-/* Build the node's memcgs in pre-order (children in creation order) and its
- * tasks in pid order, which is the global scan's order. */
-static int tree_build(struct podoom_sim *s, struct tree *t)
+static int tree_reserve(struct tree *t, size_t nmc, size_t nproc, size_t npods, size_t nctr)
 {
-	size_t nctr = 0, nproc = 0, k = 0;
-	int32_t *block;
+	if (podoom_grow(&t->mc, &t->mc_cap, nmc, sizeof(*t->mc), 64) < 0 ||
+	    podoom_grow(&t->meta, &t->meta_cap, nmc, sizeof(*t->meta), 64) < 0 ||
+	    podoom_grow(&t->tasks, &t->tasks_cap, nproc, sizeof(*t->tasks), 64) < 0 ||
+	    podoom_grow(&t->raw, &t->raw_cap, nproc, sizeof(*t->raw), 64) < 0 ||
+	    podoom_grow(&t->procs, &t->procs_cap, nproc, sizeof(*t->procs), 64) < 0 ||
+	    podoom_grow(&t->ctrs, &t->ctrs_cap, nproc, sizeof(*t->ctrs), 64) < 0 ||
+	    podoom_grow(&t->pods, &t->pods_cap, nproc, sizeof(*t->pods), 64) < 0 ||
+	    podoom_grow(&t->refs, &t->refs_cap, nproc, sizeof(*t->refs), 64) < 0 ||
+	    podoom_grow(&t->pod_mc, &t->pod_mc_cap, npods, sizeof(*t->pod_mc), 16) < 0 ||
+	    podoom_grow(&t->ctr_off, &t->ctr_off_cap, npods, sizeof(*t->ctr_off), 16) < 0 ||
+	    podoom_grow(&t->ctr_mc, &t->ctr_mc_cap, nctr, sizeof(*t->ctr_mc), 64) < 0)
+		return -ENOMEM;
+	return 0;
+}
 
-	memset(t, 0, sizeof(*t));
+/* Build the node's memcgs in pre-order (children in creation order) and its
+ * tasks in pid order, which is the global scan's order, into s->tree. */
+static int tree_build(struct podoom_sim *s, struct tree **ret)
+{
+	struct tree *t = &s->tree;
+	size_t nctr = 0, nproc = 0, k = 0;
+
 	fit_file(s);
 	for (size_t i = 0; i < s->npods; i++) {
 		nctr += s->pods[i].nctrs;
 		for (size_t c = 0; c < s->pods[i].nctrs; c++)
 			nproc += s->pods[i].ctrs[c].nprocs;
 	}
-	t->mc = calloc(4 + s->npods + nctr, sizeof(*t->mc));
-	t->meta = calloc(4 + s->npods + nctr, sizeof(*t->meta));
-	t->tasks = calloc(nproc + 1, sizeof(*t->tasks));
-	t->raw = calloc(nproc + 1, sizeof(*t->raw));
-	t->procs = calloc(nproc + 1, sizeof(*t->procs));
-	t->ctrs = calloc(nproc + 1, sizeof(*t->ctrs));
-	t->pods = calloc(nproc + 1, sizeof(*t->pods));
-	t->pod_mc = calloc(s->npods + 1, sizeof(*t->pod_mc));
-	t->ctr_mc = calloc(s->npods + 1, sizeof(*t->ctr_mc));
-	block = calloc(nctr + 1, sizeof(*block));
-	if (!t->mc || !t->meta || !t->tasks || !t->raw || !t->procs || !t->ctrs || !t->pods || !t->pod_mc ||
-	    !t->ctr_mc || !block) {
-		free(block);
-		tree_fini(t);
+	if (tree_reserve(t, 4 + s->npods + nctr, nproc + 1, s->npods + 1, nctr + 1) < 0)
 		return -ENOMEM;
-	}
+	t->nmc = t->ntasks = 0;
 	for (size_t i = 0, off = 0; i < s->npods; i++) {
-		t->ctr_mc[i] = block + off;
+		t->ctr_off[i] = off;
 		t->pod_mc[i] = -1;
 		for (size_t c = 0; c < s->pods[i].nctrs; c++)
-			t->ctr_mc[i][c] = -1;
+			t->ctr_mc[off + c] = -1;
 		off += s->pods[i].nctrs;
 	}
-	if (s->npods == 0)
-		t->ctr_mc[0] = block;
-	tree_add(t, -1, s->root_path, -1, false, false, s->node.system_bytes + s->kp_anon,
-		 s->kp_file); /* the root */
+	tree_add(t, -1, s->root_path, -1, false, false, s->node.system_bytes + s->kp_anon, s->kp_file);
 	t->kubepods = tree_add(t, 0, s->kubepods_path, s->kubepods_limit, false, false, s->kp_anon, s->kp_file);
 	for (int q = PODOOM_QOS_BURSTABLE; q <= PODOOM_QOS_BESTEFFORT; q++) {
 		int64_t anon = 0, file = 0;
@@ -845,7 +908,7 @@ static int tree_build(struct podoom_sim *s, struct tree *t)
 	for (size_t i = 0; i < s->npods; i++)
 		if (pod_live(&s->pods[i]) && s->pods[i].info.qos == PODOOM_QOS_GUARANTEED)
 			tree_add_pod(s, t, &s->pods[i], t->kubepods);
-	/* tasks */
+	/* the tasks, in pid order */
 	for (size_t i = 0; i < s->npods; i++) {
 		struct spod *p = &s->pods[i];
 		if (!pod_live(p))
@@ -854,66 +917,39 @@ static int tree_build(struct podoom_sim *s, struct tree *t)
 			struct ctr *ct = &p->ctrs[c];
 			if (ct->state != C_RUNNING)
 				continue;
-			for (size_t j = 0; j < ct->nprocs; j++) {
-				struct proc *pr = &ct->procs[j];
-				struct podoom_simevent_task *st = &t->tasks[k];
-				uint64_t anon_pages = (uint64_t)pr->anon / PAGE;
-				if (!pr->alive)
-					continue;
-				st->task.pid = st->task.tgid = pr->pid;
-				/* a container's other processes are children of its first */
-				st->task.ppid = j == 0 ? 0 : ct->procs[0].pid;
-				st->task.uid = pr->uid;
-				snprintf(st->task.comm, sizeof(st->task.comm), "%s", pr->spec ? pr->spec->comm : "pause");
-				st->task.oom_score_adj = pr->adj;
-				st->task.rss_pages = anon_pages;
-				/* one 4 KiB page-table page maps 2 MiB, plus the levels above */
-				st->task.pgtables_bytes = ((uint64_t)pr->anon / (2u << 20) + 2) * PAGE;
-				st->task.memcg = t->ctr_mc[i][c];
-				st->rss_anon_pages = anon_pages;
-				st->points = PODOOM_BADNESS_INELIGIBLE;
-				t->procs[k] = pr;
-				t->ctrs[k] = ct;
-				t->pods[k] = p;
-				k++;
-			}
+			for (size_t j = 0; j < ct->nprocs; j++)
+				if (ct->procs[j].alive)
+					t->refs[k++] = (struct task_ref){ct->procs[j].pid, &ct->procs[j], ct, p};
 		}
+	}
+	/* pids only grow here (a wrap would need 4 million starts) */
+	qsort(t->refs, k, sizeof(*t->refs), ref_cmp);
+	for (size_t i = 0; i < k; i++) {
+		struct proc *pr = t->refs[i].proc;
+		struct ctr *ct = t->refs[i].ctr;
+		struct spod *p = t->refs[i].pod;
+		struct podoom_simevent_task *st = &t->tasks[i];
+		uint64_t anon_pages = (uint64_t)pr->anon / PAGE;
+		memset(st, 0, sizeof(*st));
+		st->task.pid = st->task.tgid = pr->pid;
+		/* a container's other processes are children of its first */
+		st->task.ppid = pr == &ct->procs[0] ? 0 : ct->procs[0].pid;
+		st->task.uid = pr->uid;
+		snprintf(st->task.comm, sizeof(st->task.comm), "%s", pr->spec ? pr->spec->comm : "pause");
+		st->task.oom_score_adj = pr->adj;
+		st->task.rss_pages = anon_pages;
+		/* one 4 KiB page-table page maps 2 MiB, plus the levels above */
+		st->task.pgtables_bytes = ((uint64_t)pr->anon / (2u << 20) + 2) * PAGE;
+		st->task.memcg = *ctr_mc(t, (size_t)(p - s->pods), (size_t)(ct - p->ctrs));
+		st->rss_anon_pages = anon_pages;
+		st->points = PODOOM_BADNESS_INELIGIBLE;
+		t->raw[i] = st->task;
+		t->procs[i] = pr;
+		t->ctrs[i] = ct;
+		t->pods[i] = p;
 	}
 	t->ntasks = k;
-	/* pid order, the global scan's: sort an index, then apply it to the
-	 * parallel arrays */
-	{
-		struct podoom_simevent_task *sorted = calloc(k + 1, sizeof(*sorted));
-		struct proc **sp = calloc(k + 1, sizeof(*sp));
-		struct ctr **sc = calloc(k + 1, sizeof(*sc));
-		struct spod **spp = calloc(k + 1, sizeof(*spp));
-		if (!sorted || !sp || !sc || !spp) {
-			free(sorted), free(sp), free(sc), free(spp);
-			tree_fini(t);
-			return -ENOMEM;
-		}
-		memcpy(sorted, t->tasks, k * sizeof(*sorted));
-		for (size_t i = 0; i < k; i++)
-			sorted[i].points = (int64_t)i; /* where it came from, until restored */
-		qsort(sorted, k, sizeof(*sorted), proc_cmp);
-		for (size_t i = 0; i < k; i++) {
-			size_t from = (size_t)sorted[i].points;
-			sorted[i].points = PODOOM_BADNESS_INELIGIBLE;
-			sp[i] = t->procs[from];
-			sc[i] = t->ctrs[from];
-			spp[i] = t->pods[from];
-		}
-		free(t->tasks);
-		free(t->procs);
-		free(t->ctrs);
-		free(t->pods);
-		t->tasks = sorted;
-		t->procs = sp;
-		t->ctrs = sc;
-		t->pods = spp;
-	}
-	for (size_t i = 0; i < k; i++)
-		t->raw[i] = t->tasks[i].task;
+	*ret = t;
 	return 0;
 }
 
@@ -982,8 +1018,7 @@ static void stall(struct podoom_sim *s, enum level lv, struct spod *p, struct ct
 			for (size_t j = 0; j < cc->nprocs; j++) {
 				struct proc *pr = &cc->procs[j];
 				if (pr->alive && !pr->frozen && (pr->slope > 0 || pr->grew_usec == s->now)) {
-					s->dirty = true;
-					pp->cross_dirty = true;
+					pod_changed(s, pp);
 					pr->frozen = true;
 					pr->flat_until = 0;
 					pr->frozen_anon = pr->anon;
@@ -993,7 +1028,7 @@ static void stall(struct podoom_sim *s, enum level lv, struct spod *p, struct ct
 	}
 	s->dirty = true;
 	if (p)
-		p->cross_dirty = true;
+		pod_changed(s, p);
 	if (lv == LV_CONTAINER)
 		c->stalled = true;
 	else if (lv == LV_POD)
@@ -1031,8 +1066,7 @@ static int kill_task(struct podoom_sim *s, struct tree *t, size_t i)
 	pr->alive = false;
 	pr->anon = pr->file = 0;
 	pr->slope = 0;
-	s->dirty = true;
-	p->cross_dirty = true;
+	pod_changed(s, p);
 	if (c->ci < 0) {
 		/* the sandbox died: the kubelet sees "Pod sandbox changed, it will be
 		 * killed and re-created" (SyncPod), kills every container and starts
@@ -1060,7 +1094,7 @@ static void oom_scope_of(const struct podoom_sim *s, const struct tree *t, enum 
 {
 	switch (lv) {
 	case LV_CONTAINER:
-		*mc = t->ctr_mc[p - s->pods][c - p->ctrs], *limit = c->limit, *usage = c->anon;
+		*mc = t->ctr_mc[t->ctr_off[p - s->pods] + (size_t)(c - p->ctrs)], *limit = c->limit, *usage = c->anon;
 		return;
 	case LV_POD:
 		*mc = t->pod_mc[p - s->pods], *limit = p->limit, *usage = p->anon;
@@ -1215,10 +1249,21 @@ static int oom_record(struct podoom_sim *s, struct tree *t, enum level lv, const
 	}
 	qsort(rank, nrank, sizeof(*rank), rank_cmp);
 	memcpy(tasks, t->tasks, t->ntasks * sizeof(*tasks));
-	for (size_t i = 0; i < t->nmc; i++) {
-		meta[i] = t->meta[i];
-		if (!(meta[i].path = qev_str(q, t->meta[i].path)))
+	{
+		/* every path in one block: the event outlives the paths it copies */
+		size_t total = 0, off = 0;
+		char *block;
+		for (size_t i = 0; i < t->nmc; i++)
+			total += strlen(t->meta[i].path) + 1;
+		block = qev_alloc(q, total);
+		if (!block)
 			return -ENOMEM;
+		for (size_t i = 0; i < t->nmc; i++) {
+			size_t len = strlen(t->meta[i].path) + 1;
+			meta[i] = t->meta[i];
+			meta[i].path = memcpy(block + off, t->meta[i].path, len);
+			off += len;
+		}
 	}
 	ev_pod(s, q, t->pods[victim]);
 	q->ev.container = t->ctrs[victim]->name;
@@ -1255,7 +1300,7 @@ static int oom_record(struct podoom_sim *s, struct tree *t, enum level lv, const
  */
 static int oom(struct podoom_sim *s, enum level lv, struct spod *p, struct ctr *c)
 {
-	struct tree t;
+	struct tree *t;
 	struct podoom_oom_scope scope;
 	size_t sel = 0, victim = 0, trigger, nkill = 0, *kills = NULL;
 	int32_t group = -1, mc;
@@ -1265,52 +1310,51 @@ static int oom(struct podoom_sim *s, enum level lv, struct spod *p, struct ctr *
 	r = tree_build(s, &t);
 	if (r < 0)
 		return r;
-	oom_scope_of(s, &t, lv, p, c, &mc, &limit, &usage);
+	oom_scope_of(s, t, lv, p, c, &mc, &limit, &usage);
 	scope = (struct podoom_oom_scope){
-		.memcgs = t.mc,
-		.n_memcgs = t.nmc,
+		.memcgs = t->mc,
+		.n_memcgs = t->nmc,
 		.oom_memcg = mc,
 		.page_size = PAGE,
 		.cgroup_v2 = s->node.cgroup_version == 2,
 	};
 	if (mc >= 0) {
 		/* at the OOM the page cache has been reclaimed: usage sits at the limit */
-		t.meta[mc].usage_bytes = limit;
-		t.meta[mc].file_bytes = 0;
-		t.meta[mc].anon_bytes = usage < limit ? usage : limit;
-		scope.totalpages = podoom_totalpages_memcg(&t.mc[mc], false, (uint64_t)s->node.swap_bytes / PAGE);
+		t->meta[mc].usage_bytes = limit;
+		t->meta[mc].file_bytes = 0;
+		t->meta[mc].anon_bytes = usage < limit ? usage : limit;
+		scope.totalpages = podoom_totalpages_memcg(&t->mc[mc], false, (uint64_t)s->node.swap_bytes / PAGE);
 	} else {
 		scope.totalpages =
 			podoom_totalpages_global((uint64_t)s->node.memory_bytes / PAGE, (uint64_t)s->node.swap_bytes / PAGE);
 	}
-	r = podoom_badness_select(s->kp, &scope, t.raw, t.ntasks, &sel);
+	r = podoom_badness_select(s->kp, &scope, t->raw, t->ntasks, &sel);
 	if (r == 0)
-		r = podoom_badness_victim(s->kp, &scope, t.raw, t.ntasks, sel, &victim);
+		r = podoom_badness_victim(s->kp, &scope, t->raw, t->ntasks, sel, &victim);
 	if (r == -ENOENT || r == -EAGAIN) {
-		r = oom_no_victim(s, &t, lv, p, c, mc, limit, usage);
+		r = oom_no_victim(s, t, lv, p, c, mc, limit, usage);
 		goto out;
 	}
-	if (r < 0 || (r = podoom_oom_group(s->kp, &scope, t.raw[victim].memcg, &group)) < 0)
+	if (r < 0 || (r = podoom_oom_group(s->kp, &scope, t->raw[victim].memcg, &group)) < 0)
 		goto out;
-	kills = calloc(t.ntasks + 1, sizeof(*kills));
+	kills = calloc(t->ntasks + 1, sizeof(*kills));
 	if (!kills) {
 		r = -ENOMEM;
 		goto out;
 	}
 	kills[nkill++] = victim;
-	for (size_t i = 0; group >= 0 && i < t.ntasks; i++)
-		if (i != victim && podoom_oom_group_kills(&scope, group, &t.raw[i]))
+	for (size_t i = 0; group >= 0 && i < t->ntasks; i++)
+		if (i != victim && podoom_oom_group_kills(&scope, group, &t->raw[i]))
 			kills[nkill++] = i;
-	trigger = pick_trigger(&t, &scope, victim);
+	trigger = pick_trigger(t, &scope, victim);
 	s->oom_seq++;
-	r = oom_record(s, &t, lv, &scope, sel, victim, trigger, group, nkill - 1, limit, usage);
+	r = oom_record(s, t, lv, &scope, sel, victim, trigger, group, nkill - 1, limit, usage);
 	for (size_t k = 1; k < nkill && r == 0; k++)
-		r = oom_group_record(s, &t, kills[k], victim, lv, mc, group, limit);
+		r = oom_group_record(s, t, kills[k], victim, lv, mc, group, limit);
 	for (size_t k = 0; k < nkill && r == 0; k++)
-		r = kill_task(s, &t, kills[k]);
+		r = kill_task(s, t, kills[k]);
 out:
 	free(kills);
-	tree_fini(&t);
 	return r;
 }
 
@@ -1327,7 +1371,7 @@ static bool find_over(struct podoom_sim *s, enum level *lv, struct spod **pp, st
 				continue;
 			if (c->anon <= c->limit) {
 				if (c->stalled)
-					c->stalled = false, s->dirty = true, p->cross_dirty = true;
+					c->stalled = false, pod_changed(s, p);
 			} else if (!c->stalled) {
 				*lv = LV_CONTAINER, *pp = p, *cc = c;
 				return true;
@@ -1340,7 +1384,7 @@ static bool find_over(struct podoom_sim *s, enum level *lv, struct spod **pp, st
 			continue;
 		if (p->anon <= p->limit) {
 			if (p->stalled)
-				p->stalled = false, s->dirty = true, p->cross_dirty = true;
+				p->stalled = false, pod_changed(s, p);
 		} else if (!p->stalled) {
 			*lv = LV_POD, *pp = p, *cc = NULL;
 			return true;
@@ -1769,6 +1813,7 @@ static int kubelet_sync(struct podoom_sim *s, bool periodic)
 					       (long long)g,
 					       periodic ? "" : "; found by the memcg threshold notifier, not a periodic sample");
 			p->phase = P_TERMINATING;
+			s->sched_dirty = true;
 			p->grace_sec = g;
 			p->stop_at_usec = s->now + g * USEC;
 			/* only the periodic loop waits for the cleanup (waitForPodsCleanup) */
@@ -1823,6 +1868,7 @@ static int stop_pods(struct podoom_sim *s)
 static int start_due(struct podoom_sim *s, bool first)
 {
 	char a[32], b[32];
+	int r;
 
 	for (size_t i = 0; i < s->npods; i++) {
 		struct spod *p = &s->pods[i];
@@ -1839,8 +1885,8 @@ static int start_due(struct podoom_sim *s, bool first)
 				backoff_next(c, finished, s->now);
 				c->restarts++;
 			}
-			if (ctr_start(s, p, c) < 0)
-				return -EINVAL;
+			if ((r = ctr_start(s, p, c)) < 0)
+				return r;
 			if (c->ci < 0)
 				continue;
 			q = emit(s, first ? PODOOM_SIMEVENT_START : PODOOM_SIMEVENT_RESTART);
@@ -1876,9 +1922,12 @@ static int start_due(struct podoom_sim *s, bool first)
 	return 0;
 }
 
-static int64_t next_restart(const struct podoom_sim *s)
+static int64_t next_restart(struct podoom_sim *s)
 {
 	int64_t t = NEVER;
+
+	if (!s->sched_dirty)
+		return s->next_sched;
 
 	for (size_t i = 0; i < s->npods; i++) {
 		const struct spod *p = &s->pods[i];
@@ -1890,12 +1939,15 @@ static int64_t next_restart(const struct podoom_sim *s)
 			if (p->ctrs[k].state == C_WAITING && p->ctrs[k].restart_at_usec < t)
 				t = p->ctrs[k].restart_at_usec;
 	}
+	s->sched_dirty = false;
+	s->next_sched = t;
 	return t;
 }
 
 static int step(struct podoom_sim *s)
 {
-	int64_t knot, t, x;
+	int64_t knot, t, x = NEVER, rs;
+	bool check;
 	int r;
 
 	if (!s->started) {
@@ -1917,8 +1969,8 @@ static int step(struct podoom_sim *s)
 	t = s->node.duration_usec;
 	if (s->next_sample_usec < t)
 		t = s->next_sample_usec;
-	if ((x = next_restart(s)) < t)
-		t = x;
+	if ((rs = next_restart(s)) < t)
+		t = rs;
 	if (knot < t)
 		t = knot;
 	if ((x = next_crossing(s, t)) < t)
@@ -1929,13 +1981,16 @@ static int step(struct podoom_sim *s)
 	if (t > s->now)
 		s->same_time_steps = 0;
 	s->now = t;
+	/* memory can be over a limit only at a corner, at a predicted crossing,
+	 * or after a start: at a plain kubelet sample it cannot */
+	check = t == knot || t == x || t >= rs;
 	eval_all(s);
 	if ((r = record_series(s)) < 0)
 		return r;
-	if ((r = stop_pods(s)) < 0 || (r = start_due(s, false)) < 0)
+	if (t >= rs && ((r = stop_pods(s)) < 0 || (r = start_due(s, false)) < 0))
 		return r;
 	eval_all(s);
-	if ((r = kernel_step(s)) < 0)
+	if (check && (r = kernel_step(s)) < 0)
 		return r;
 	eval_all(s);
 	if (!s->panicked && s->now >= s->next_sample_usec) {
@@ -2213,9 +2268,15 @@ static int setup_pod(struct podoom_sim *s, struct spod *p, const struct podoom_s
 	(void)nrun;
 	spec = (struct podoom_cgroup_spec){.driver = s->node.driver, .level = PODOOM_CGROUP_LEVEL_POD,
 					   .qos = p->info.qos, .pod_uid = p->uid};
-	if (podoom_cgroup_path_format(&spec, p->path, sizeof(p->path)) < 0) {
-		podoom_diag_set(diag, sp->line, sp->col, "pod %s: its cgroup path cannot be built", pod->name);
-		return -EINVAL;
+	{
+		char buf[PODOOM_CGROUP_PATH_MAX];
+		if (podoom_cgroup_path_format(&spec, buf, sizeof(buf)) < 0) {
+			podoom_diag_set(diag, sp->line, sp->col, "pod %s: its cgroup path cannot be built", pod->name);
+			return -EINVAL;
+		}
+		p->path = strdup(buf);
+		if (!p->path)
+			return -ENOMEM;
 	}
 	p->info.memcg_path = p->path;
 	return 0;
@@ -2374,8 +2435,10 @@ void podoom_sim_free(struct podoom_sim *s)
 			}
 			free(p->ctrs[k].specs);
 			free(p->ctrs[k].procs);
+			free(p->ctrs[k].path);
 		}
 		free(p->ctrs);
+		free(p->path);
 		free(p->cinfo);
 		free(p->cws);
 		free(p->series);
@@ -2388,6 +2451,7 @@ void podoom_sim_free(struct podoom_sim *s)
 	free(s->scratch);
 	free(s->epod_map);
 	free(s->nseries);
+	tree_fini(&s->tree);
 	free(s);
 }
 
