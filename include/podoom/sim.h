@@ -45,6 +45,13 @@
 /* terminationGracePeriodSeconds when the pod gives none (API defaulting). */
 #define PODOOM_SIM_DEFAULT_TERMINATION_GRACE_SEC 30
 
+/* The largest node podoom simulates, and the most any process or limit is
+ * taken to hold (larger values act as this): 16 TiB, more than any machine
+ * sold. With at most PODOOM_SIM_MAX_PROCESSES processes no sum of memory
+ * reaches 2^62 bytes. */
+#define PODOOM_SIM_MAX_BYTES (1LL << 44)
+#define PODOOM_SIM_MAX_PROCESSES 65536u /* per node, pause processes included */
+
 /* Most kubelet samples one run takes (duration / housekeepingInterval): a
  * year at the default 10 s is 3.2 million. */
 #define PODOOM_SIM_MAX_SAMPLES 10000000LL
@@ -63,8 +70,9 @@ struct podoom_sim_options {
  * (podoom_scenario_check) and must outlive the simulator.
  * Refused with the reason in @diag (positions in the scenario file): an
  * unknown kernel profile, eviction settings the kubelet would refuse,
- * reserved memory beyond the node's, more than PODOOM_SIM_MAX_SAMPLES kubelet
- * samples, behaviour given for an init container. A kernel without
+ * reserved memory beyond the node's, system usage beyond it, a node over
+ * PODOOM_SIM_MAX_BYTES, more than PODOOM_SIM_MAX_SAMPLES kubelet samples or
+ * PODOOM_SIM_MAX_PROCESSES processes, behaviour given for an init container. A kernel without
  * memory.oom.group where the kubelet would set it is accepted (the kernel
  * has no such file, so nothing is group-killed).
  * Return: 0 with *ret set; -EINVAL; -E2BIG over a cap; -ENOMEM.

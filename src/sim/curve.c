@@ -24,7 +24,8 @@ static int64_t interp(const struct sim_knot *a, const struct sim_knot *b, int64_
 	return a->v + (int64_t)(d / (b->t_usec - a->t_usec));
 }
 
-int sim_curve_build(const struct podoom_usage_point *pts, size_t n, bool file, struct sim_curve *ret)
+int sim_curve_build(const struct podoom_usage_point *pts, size_t n, bool file, int64_t max_bytes,
+		    struct sim_curve *ret)
 {
 	struct sim_knot *k = calloc(2 * n + 1, sizeof(*k));
 	size_t m = 1;
@@ -40,6 +41,8 @@ int sim_curve_build(const struct podoom_usage_point *pts, size_t n, bool file, s
 		if (file ? !p->has_file : !p->has_anon)
 			continue;
 		target = file ? p->file_bytes : p->anon_bytes;
+		if (target > max_bytes)
+			target = max_bytes;
 		if (last->t_usec > at) {
 			/* a move still under way: it stops where it has got to (the
 			 * knot before a move's end is its start, which is <= at) */

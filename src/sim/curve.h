@@ -28,10 +28,12 @@ struct sim_curve {
  * sim_curve_build() - the anon (@file false) or file (@file true) curve of
  * @pts[0..n): from 0 at time 0, each point moves linearly to its value over
  * its `over`; a point that starts before the previous move ended interrupts
- * it where it is. Points without that value leave the curve alone.
+ * it where it is. Points without that value leave the curve alone. Values
+ * above @max_bytes are taken as @max_bytes.
  * Return: 0; -ENOMEM.
  */
-int sim_curve_build(const struct podoom_usage_point *pts, size_t n, bool file, struct sim_curve *ret);
+int sim_curve_build(const struct podoom_usage_point *pts, size_t n, bool file, int64_t max_bytes,
+		    struct sim_curve *ret);
 
 void sim_curve_fini(struct sim_curve *c);
 

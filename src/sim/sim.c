@@ -1078,8 +1078,15 @@ static int kill_task(struct podoom_sim *s, struct tree *t, size_t i)
 		for (size_t k = 1; k < p->nctrs && r == 0; k++)
 			if (p->ctrs[k].state == C_RUNNING)
 				r = ctr_exited(s, p, &p->ctrs[k], "Error", 137, cause);
-		if (r == 0 && p->phase == P_RUNNING)
-			r = ctr_start(s, p, c);
+		ctr_stop(s, c);
+		c->finished_usec = s->now;
+		if (p->phase == P_RUNNING) {
+			/* a new sandbox at the kubelet's next relist, without back-off */
+			c->state = C_WAITING;
+			c->restart_at_usec = s->now + PODOOM_SIM_RELIST_USEC;
+		} else {
+			c->state = C_DONE;
+		}
 		return r;
 	}
 	if (pr != &c->procs[0])
@@ -1881,7 +1888,7 @@ static int start_due(struct podoom_sim *s, bool first)
 			if (!c->runs || !(first ? c->state == C_DONE && c->restarts == 0
 						: c->state == C_WAITING && c->restart_at_usec <= s->now))
 				continue;
-			if (!first) {
+			if (!first && c->ci >= 0) {
 				backoff_next(c, finished, s->now);
 				c->restarts++;
 			}
@@ -2056,13 +2063,18 @@ static bool uid_ok(const char *u)
 	return true;
 }
 
+/* a memory quantity in bytes (at most PODOOM_SIM_MAX_BYTES); -1 unset or 0 */
 static int64_t qty_bytes(const struct podoom_rlist *rl)
 {
 	int64_t v = 0;
 
-	if (!rl->has_memory || podoom_quantity_value(&rl->memory, &v) < 0 || v <= 0)
+	if (!rl->has_memory)
 		return -1;
-	return v;
+	if (podoom_quantity_value(&rl->memory, &v) < 0)
+		v = INT64_MAX;
+	if (v <= 0)
+		return -1;
+	return v < PODOOM_SIM_MAX_BYTES ? v : PODOOM_SIM_MAX_BYTES;
 }
 
 static int setup_eviction(struct podoom_sim *s, struct podoom_diag *diag)
@@ -2259,8 +2271,10 @@ static int setup_pod(struct podoom_sim *s, struct spod *p, const struct podoom_s
 			ps->comm = ps->comm_buf;
 			ps->has_adj = spr && spr->has_oom_score_adj;
 			ps->adj = spr ? spr->oom_score_adj : 0;
-			if ((r = sim_curve_build(spr ? spr->usage : NULL, spr ? spr->nusage : 0, false, &ps->anon)) < 0 ||
-			    (r = sim_curve_build(spr ? spr->usage : NULL, spr ? spr->nusage : 0, true, &ps->file)) < 0)
+			if ((r = sim_curve_build(spr ? spr->usage : NULL, spr ? spr->nusage : 0, false,
+						 PODOOM_SIM_MAX_BYTES, &ps->anon)) < 0 ||
+			    (r = sim_curve_build(spr ? spr->usage : NULL, spr ? spr->nusage : 0, true,
+						 PODOOM_SIM_MAX_BYTES, &ps->file)) < 0)
 				return r;
 		}
 		nrun++;
@@ -2294,6 +2308,33 @@ int podoom_sim_new(const struct podoom_scenario *sc, const struct podoom_sim_opt
 		podoom_diag_set(diag, 0, 0, "a node runs at most %d pods here (the kubelet's default is 110)",
 				PODOOM_EVICTION_MAX_PODS);
 		return -E2BIG;
+	}
+	if (nd->memory_bytes > PODOOM_SIM_MAX_BYTES) {
+		podoom_diag_set(diag, 0, 0, "node.memory: over 16Ti, the largest node podoom simulates");
+		return -E2BIG;
+	}
+	if (nd->system_usage_bytes > nd->memory_bytes) {
+		podoom_diag_set(diag, 0, 0, "node.system.usage: more than node.memory");
+		return -EINVAL;
+	}
+	{
+		size_t nproc = 0;
+		for (size_t i = 0; i < sc->npods; i++) {
+			nproc += 1; /* the sandbox */
+			for (size_t c = 0; c < sc->pods[i].pod.ncontainers; c++) {
+				size_t k;
+				for (k = 0; k < sc->pods[i].ncontainers; k++)
+					if (strcmp(sc->pods[i].containers[k].name, sc->pods[i].pod.containers[c].name) == 0)
+						break;
+				nproc += k < sc->pods[i].ncontainers && sc->pods[i].containers[k].nprocs
+						 ? sc->pods[i].containers[k].nprocs
+						 : 1;
+			}
+		}
+		if (nproc > PODOOM_SIM_MAX_PROCESSES) {
+			podoom_diag_set(diag, 0, 0, "more than %u processes on one node", PODOOM_SIM_MAX_PROCESSES);
+			return -E2BIG;
+		}
 	}
 	if (nd->kubelet.housekeeping_usec <= 0 || sc->duration_usec < 0 ||
 	    sc->duration_usec / nd->kubelet.housekeeping_usec > PODOOM_SIM_MAX_SAMPLES) {
@@ -2337,9 +2378,10 @@ int podoom_sim_new(const struct podoom_scenario *sc, const struct podoom_sim_opt
 		.duration_usec = sc->duration_usec,
 		.seed = s->seed,
 	};
-	if (nd->kubelet.kube_reserved_bytes > nd->memory_bytes - nd->kubelet.system_reserved_bytes) {
+	if (nd->kubelet.enforce_pods &&
+	    nd->kubelet.kube_reserved_bytes >= nd->memory_bytes - nd->kubelet.system_reserved_bytes) {
 		podoom_diag_set(diag, 0, 0,
-				"node.kubelet: kubeReserved plus systemReserved memory exceed node.memory: "
+				"node.kubelet: kubeReserved plus systemReserved memory leave nothing of node.memory: "
 				"no memory would be left for pods");
 		r = -EINVAL;
 		goto fail;

@@ -416,6 +416,78 @@ static void test_adj_min_never_chosen(void **state)
 	run_free(&r);
 }
 
+static void test_sandbox_killed(void **state)
+{
+	/* a pod-level limit, the only app process exempt (-1000): the pause
+	 * process (-998, 256 KiB) is all the memcg OOM killer can take. The
+	 * kubelet then sees the sandbox gone, kills the container ("Error",
+	 * 137) and starts a new sandbox and container at its next relist */
+	static const char *y = NODE4G "duration: 4s\npods:\n"
+				      "- pod: {metadata: {name: p}, spec: {resources: {limits: {memory: 100Mi}},\n"
+				      "    containers: [{name: c}]}}\n"
+				      "  containers:\n"
+				      "    c:\n"
+				      "      processes:\n"
+				      "        - {name: app, oomScoreAdj: -1000, usage: [{at: 1s, anon: 200Mi}]}\n";
+	struct run r;
+	const struct rec *k, *x, *rs;
+	(void)state;
+
+	must_run(y, &r);
+	k = nth(&r, PODOOM_SIMEVENT_OOM_KILL, 0);
+	assert_non_null(k);
+	assert_int_equal(k->t, SEC);
+	assert_string_equal(k->process, "pause");
+	assert_string_equal(k->container, "POD");
+	assert_int_equal(k->adj, -998);
+	assert_int_equal(k->kind, PODOOM_OOM_CLASS_POD_LIMIT);
+	x = nth(&r, PODOOM_SIMEVENT_CONTAINER_EXIT, 0);
+	assert_non_null(x);
+	assert_int_equal(x->t, SEC);
+	assert_non_null(strstr(x->why, "sandbox"));
+	rs = nth(&r, PODOOM_SIMEVENT_RESTART, 0);
+	assert_non_null(rs);
+	assert_int_equal(rs->t, 2 * SEC);
+	/* at 2 s + 1 s the app steps to 200Mi again: the same, once more */
+	assert_int_equal(nth(&r, PODOOM_SIMEVENT_OOM_KILL, 1)->t, 3 * SEC);
+	run_free(&r);
+}
+
+static void test_caps(void **state)
+{
+	static const struct {
+		const char *yaml;
+		int ret;
+		const char *msg;
+	} cases[] = {
+		{"node: {memory: 17Ti}\nduration: 1s\npods: []\n", -E2BIG, "16Ti"},
+		{"node: {memory: 1Gi, system: {usage: 2Gi}}\nduration: 1s\npods: []\n", -EINVAL, "system.usage"},
+		{"node: {memory: 1Gi, kubelet: {housekeepingInterval: 1ms}}\nduration: 8784h\npods: []\n", -E2BIG,
+		 "kubelet samples"},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct podoom_diag d = {0};
+		struct run r;
+		assert_int_equal(sim_run(cases[i].yaml, NULL, &r, &d), cases[i].ret);
+		assert_non_null(strstr(d.msg, cases[i].msg));
+		run_free(&r);
+	}
+	/* a process asking for 8 exabytes is taken as 16 TiB: no overflow, an
+	 * OOM, at kubepods (limit = capacity, nothing reserved), which fails the
+	 * charge before the node's RAM does */
+	{
+		static const char *y = NODE4G "duration: 2s\npods:\n"
+					      "- pod: {metadata: {name: p}, spec: {containers: [{name: c}]}}\n"
+					      "  containers: {c: {usage: [{at: 1s, anon: 8Ei, file: 8Ei}]}}\n";
+		struct run r;
+		must_run(y, &r);
+		assert_int_equal(nth(&r, PODOOM_SIMEVENT_OOM_KILL, 0)->kind, PODOOM_OOM_CLASS_NODE_ALLOCATABLE);
+		run_free(&r);
+	}
+}
+
 /* ---- the kubelet ------------------------------------------------------------ */
 
 static void test_spike_vs_slow_leak(void **state)
@@ -638,7 +710,7 @@ static void test_refused(void **state)
 		{"node: {memory: 4Gi, kernel: \"banana\"}\nduration: 1s\npods: []\n", 1, 29, "no kernel profile"},
 		{"node: {memory: 1Gi, kubelet: {kubeReserved: {memory: 600Mi}, systemReserved: {memory: 600Mi}}}\n"
 		 "duration: 1s\npods: []\n",
-		 0, 0, "exceed node.memory"},
+		 0, 0, "leave nothing of node.memory"},
 		{"node:\n  memory: 1Gi\n  kubelet:\n    evictionSoft: {memory.available: 100Mi}\nduration: 1s\npods: []\n", 4, 38,
 		 "grace period"},
 		{"node:\n  memory: 1Gi\n  kubelet:\n    evictionHard: {memory.available: 10Gb}\nduration: 1s\npods: []\n", 4,
@@ -705,6 +777,8 @@ int main(void)
 		cmocka_unit_test(test_bystander_dies),
 		cmocka_unit_test(test_group_kill_vs_single_process),
 		cmocka_unit_test(test_adj_min_never_chosen),
+		cmocka_unit_test(test_sandbox_killed),
+		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_spike_vs_slow_leak),
 		cmocka_unit_test(test_soft_threshold_grace),
 		cmocka_unit_test(test_memcg_notifier),
