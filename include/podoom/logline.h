@@ -79,9 +79,11 @@ struct podoom_logline {
  *	UTF-8. Rewritten in place only where the transport encodes the message: a /dev/kmsg
  *	record's "\xNN" escapes are decoded, and a journal JSON record's MESSAGE and _HOSTNAME are
  *	written decoded over the line's first bytes (never longer than their JSON spelling).
- * @hint: the previous line's transport (PODOOM_LOGLINE_RAW when unknown). It only decides
- *	whether a line starting with a space is a /dev/kmsg " KEY=value" continuation
- *	(hint KMSG or KMSG_CONT); every other line is classified the same whatever the hint.
+ * @hint: the previous line's transport (PODOOM_LOGLINE_RAW when unknown). It decides only
+ *	whether a line starting with a space is a /dev/kmsg " KEY=value" continuation (hint
+ *	KMSG or KMSG_CONT), and whether "[ 12.3] host prog[pid]: msg" is another program's
+ *	journalctl short-monotonic record (hint JOURNAL_MONO) rather than a dmesg line; every
+ *	other line is classified the same whatever the hint.
  * @ret: on success, the line. msg, host point into @line. A journal JSON MESSAGE or a kmsg record
  *	may hold '\n' (a multi-line record); the reader splits those, this function does not.
  *	line_no is 0, truncated is false except for a journal JSON MESSAGE that journalctl left out

@@ -467,9 +467,28 @@ static int apply_tail(struct podoom_logline *l, const struct tail *t, const char
 
 /* ---- one matcher per first byte group; each returns 0 kernel, 1 foreign, -1 no match ---- */
 
+/* "host ident[pid]: " - a syslog tag with a pid, which no kernel message starts with. */
+static bool is_program_tail(const struct tail *t)
+{
+	const char *e = t->msg;
+
+	if (!t->host)
+		return false;
+	while (e > t->host && e[-1] == ' ')
+		e--;
+	if (e - t->host < 4 || e[-1] != ':' || e[-2] != ']' || !is_digit(e[-3]))
+		return false;
+	for (e -= 3; e > t->host && is_digit(e[-1]); e--)
+		;
+	return e > t->host && e[-1] == '[';
+}
+
 /* "[ 123.456] msg" (dmesg), "[ 123.456] host kernel: msg" (journalctl short-monotonic),
- * "[Thu Dec  7 00:05:15 2017] msg" (dmesg -T). */
-static int match_bracket(const char *s, const char *end, struct podoom_logline *l)
+ * "[Thu Dec  7 00:05:15 2017] msg" (dmesg -T). A dmesg message may look like anything, so
+ * another program's short-monotonic record ("[ 123.456] host systemd[1]: msg") is only told
+ * apart after a short-monotonic line (the hint): that check costs a token scan per line. */
+static int match_bracket(const char *s, const char *end, enum podoom_logline_transport hint,
+			 struct podoom_logline *l)
 {
 	const char *p = s;
 	struct civil c = {0};
@@ -480,12 +499,14 @@ static int match_bracket(const char *s, const char *end, struct podoom_logline *
 		l->has_mono = true;
 		l->mono_usec = usec;
 		p = skip_one_space(p, end);
-		if (maybe_kernel_tail(p, end) && take_tail(p, end, &t) && t.kernel) {
+		if ((maybe_kernel_tail(p, end) || hint == PODOOM_LOGLINE_JOURNAL_MONO) &&
+		    take_tail(p, end, &t) && (t.kernel || (hint == PODOOM_LOGLINE_JOURNAL_MONO &&
+							     is_program_tail(&t)))) {
 			l->transport = PODOOM_LOGLINE_JOURNAL_MONO;
 			l->host = t.host;
 			l->host_len = t.host_len;
 			set_msg(l, t.msg, end);
-			return 0;
+			return t.kernel ? 0 : 1;
 		}
 		l->transport = PODOOM_LOGLINE_DMESG;
 		set_msg(l, p, end);
@@ -781,7 +802,7 @@ int podoom_logline_scan(const char *line, size_t len, enum podoom_logline_transp
 		char c = *s;
 
 		if (c == '[') {
-			r = match_bracket(s, end, l);
+			r = match_bracket(s, end, hint, l);
 		} else if (c == '<') {
 			r = match_dmesg_r(s, end, l);
 		} else if (c == '{') {
