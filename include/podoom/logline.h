@@ -81,9 +81,10 @@ struct podoom_logline {
  *	written decoded over the line's first bytes (never longer than their JSON spelling).
  * @hint: the previous line's transport (PODOOM_LOGLINE_RAW when unknown). It decides only
  *	whether a line starting with a space is a /dev/kmsg " KEY=value" continuation (hint
- *	KMSG or KMSG_CONT), and whether "[ 12.3] host prog[pid]: msg" is another program's
- *	journalctl short-monotonic record (hint JOURNAL_MONO) rather than a dmesg line; every
- *	other line is classified the same whatever the hint.
+ *	KMSG or KMSG_CONT), and how a "[ 12.3] ..." line is read: after a dmesg line (hint
+ *	DMESG) always as dmesg; otherwise "[ 12.3] host kernel: msg" is journalctl
+ *	short-monotonic, and after such a line (hint JOURNAL_MONO) "[ 12.3] host prog[pid]: msg"
+ *	is another program's record. Every other line is classified the same whatever the hint.
  * @ret: on success, the line. msg, host point into @line. A journal JSON MESSAGE or a kmsg record
  *	may hold '\n' (a multi-line record); the reader splits those, this function does not.
  *	line_no is 0, truncated is false except for a journal JSON MESSAGE that journalctl left out

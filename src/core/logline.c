@@ -56,8 +56,6 @@
  * memory bound. */
 #define JSON_LINE_MAX ((size_t)64 << 10)
 
-static const char MONTHS[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-static const char WEEKDAYS[] = "SunMonTueWedThuFriSat";
 /* syslog level names as Talos prints them (go-kmsg Priority.String()) */
 static const char *const LEVELS[8] = {"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"};
 
@@ -195,62 +193,96 @@ static inline bool take_frac_usec(const char **pp, const char *end, uint64_t *re
 	return true;
 }
 
-/* Index 1..n of a 3-letter name in a table of concatenated names, or 0. */
-static unsigned take_name3(const char **pp, const char *end, const char *table, unsigned n)
+/* Three letters as one number, so a name is found by one switch instead of a table walk. */
+#define NAME3(a, b, c) ((unsigned)(a) << 16 | (unsigned)(b) << 8 | (unsigned)(c))
+
+static unsigned name3(const char *p)
 {
+	return NAME3((unsigned char)p[0], (unsigned char)p[1], (unsigned char)p[2]);
+}
+
+/* "Jan".."Dec" as 1..12, or 0. */
+static unsigned take_month(const char **pp, const char *end)
+{
+	unsigned m;
+
 	if (end - *pp < 3)
 		return 0;
-	for (unsigned i = 0; i < n; i++) {
-		if (memcmp(*pp, table + 3 * i, 3) == 0) {
-			*pp += 3;
-			return i + 1;
-		}
+	switch (name3(*pp)) {
+	case NAME3('J', 'a', 'n'): m = 1; break;
+	case NAME3('F', 'e', 'b'): m = 2; break;
+	case NAME3('M', 'a', 'r'): m = 3; break;
+	case NAME3('A', 'p', 'r'): m = 4; break;
+	case NAME3('M', 'a', 'y'): m = 5; break;
+	case NAME3('J', 'u', 'n'): m = 6; break;
+	case NAME3('J', 'u', 'l'): m = 7; break;
+	case NAME3('A', 'u', 'g'): m = 8; break;
+	case NAME3('S', 'e', 'p'): m = 9; break;
+	case NAME3('O', 'c', 't'): m = 10; break;
+	case NAME3('N', 'o', 'v'): m = 11; break;
+	case NAME3('D', 'e', 'c'): m = 12; break;
+	default: return 0;
 	}
-	return 0;
+	*pp += 3;
+	return m;
+}
+
+/* "Sun".."Sat" (dmesg -T prints it; its value is not needed) */
+static bool take_weekday(const char **pp, const char *end)
+{
+	if (end - *pp < 3)
+		return false;
+	switch (name3(*pp)) {
+	case NAME3('S', 'u', 'n'):
+	case NAME3('M', 'o', 'n'):
+	case NAME3('T', 'u', 'e'):
+	case NAME3('W', 'e', 'd'):
+	case NAME3('T', 'h', 'u'):
+	case NAME3('F', 'r', 'i'):
+	case NAME3('S', 'a', 't'):
+		*pp += 3;
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* ---- calendar ---------------------------------------------------------- */
 
 struct civil {
-	int64_t year;
-	unsigned mon, day, hour, min, sec;
+	unsigned year, mon, day, hour, min, sec;
 	uint64_t usec;
 	int64_t utc_offset_sec; /* east of UTC */
 };
 
-static bool is_leap(int64_t y)
+static bool is_leap(unsigned y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static unsigned days_in_month(int64_t y, unsigned m)
+/* Days since 1970-01-01 of a proleptic Gregorian date, year 1..9999: whole years since 0001
+ * with their leap days, then the month's offset (a leap day counts from March). Unsigned
+ * arithmetic on purpose: the signed-era form cost a third of a dmesg -T line. */
+static int64_t days_from_civil(unsigned y, unsigned m, unsigned d)
 {
-	static const unsigned char days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const unsigned short before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+	unsigned yy = y - 1;
+	unsigned days = yy * 365 + yy / 4 - yy / 100 + yy / 400 + before[m - 1] + d - 1;
 
-	return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (years counted from March, so the leap day
- * is the last day of a year: then whole 400-year eras of 146097 days, 4-year cycles, months of
- * the 153-days-per-5-months pattern). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t yy = m <= 2 ? y - 1 : y;
-	int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-	int64_t yoe = yy - era * 400;
-	int64_t mp = m > 2 ? (int64_t)m - 3 : (int64_t)m + 9;
-	int64_t doy = (153 * mp + 2) / 5 + (int64_t)d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-	return era * 146097 + doe - 719468;
+	if (m > 2 && is_leap(y))
+		days++;
+	return (int64_t)days - 719162; /* 0001-01-01 .. 1970-01-01 */
 }
 
 static bool civil_to_wall(const struct civil *c, int64_t *ret_usec)
 {
+	static const unsigned char mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int64_t sec;
 
 	if (c->year < 1 || c->year > 9999 || c->mon < 1 || c->mon > 12 || c->day < 1 ||
-	    c->day > days_in_month(c->year, c->mon) || c->hour > 23 || c->min > 59 || c->sec > 60)
+	    c->hour > 23 || c->min > 59 || c->sec > 60)
+		return false;
+	if (c->day > mdays[c->mon - 1] && !(c->mon == 2 && c->day == 29 && is_leap(c->year)))
 		return false;
 	sec = days_from_civil(c->year, c->mon, c->day) * SEC_PER_DAY + (int64_t)c->hour * 3600 +
 	      (int64_t)c->min * 60 + (int64_t)c->sec - c->utc_offset_sec;
@@ -264,7 +296,7 @@ static bool take_month_day(const char **pp, const char *end, struct civil *c)
 	const char *p = *pp;
 	uint64_t day;
 
-	c->mon = take_name3(&p, end, MONTHS, 12);
+	c->mon = take_month(&p, end);
 	if (c->mon == 0 || !take_char(&p, end, ' '))
 		return false;
 	take_char(&p, end, ' ');
@@ -275,15 +307,26 @@ static bool take_month_day(const char **pp, const char *end, struct civil *c)
 	return true;
 }
 
+static unsigned digit2(const char *p)
+{
+	unsigned a = (unsigned char)p[0] - (unsigned)'0', b = (unsigned char)p[1] - (unsigned)'0';
+
+	return a > 9 || b > 9 ? 100 : a * 10 + b; /* 100: not two digits, over every field's range */
+}
+
+/* "HH:MM:SS" */
 static bool take_hms(const char **pp, const char *end, struct civil *c)
 {
 	const char *p = *pp;
 
-	if (!take_fixed(&p, end, 2, &c->hour) || !take_char(&p, end, ':') ||
-	    !take_fixed(&p, end, 2, &c->min) || !take_char(&p, end, ':') ||
-	    !take_fixed(&p, end, 2, &c->sec))
+	if (end - p < 8 || p[2] != ':' || p[5] != ':')
 		return false;
-	*pp = p;
+	c->hour = digit2(p);
+	c->min = digit2(p + 3);
+	c->sec = digit2(p + 6);
+	if (c->hour == 100 || c->min == 100 || c->sec == 100)
+		return false;
+	*pp = p + 8;
 	return true;
 }
 
@@ -327,8 +370,27 @@ static bool take_iso(const char **pp, const char *end, int64_t *ret_wall, char *
 
 /* ---- pieces shared by several transports -------------------------------- */
 
-/* "[%5lu.%06lu]", optionally followed by print_caller()'s "[  T123]" / "[ C2]". */
-static inline bool take_dmesg_stamp(const char **pp, const char *end, uint64_t *ret_usec)
+/* print_caller()'s "[  T123]" / "[ C2]" after a stamp (CONFIG_PRINTK_CALLER): past it, or p. */
+static const char *skip_caller_id(const char *p, const char *end)
+{
+	const char *q = p + 1;
+	uint64_t id;
+
+	while (q < end && *q == ' ')
+		q++;
+	if (q < end && (*q == 'T' || *q == 'C')) {
+		q++;
+		if (take_uint(&q, end, 10, &id) && take_char(&q, end, ']'))
+			return q;
+	}
+	return p;
+}
+
+/* "[%5lu.%06lu]" (printk.c print_time()), the hottest parse of a dmesg file: the six digits
+ * unrolled, and inlined by force (gcc -O2 would not, for its four callers; inlining saved 1.5 ns
+ * of 12 a dmesg line, bench/logreader_throughput.c). */
+static inline __attribute__((always_inline)) bool take_dmesg_stamp(const char **pp, const char *end,
+								   uint64_t *ret_usec)
 {
 	const char *p = *pp;
 	uint64_t sec, usec;
@@ -340,7 +402,6 @@ static inline bool take_dmesg_stamp(const char **pp, const char *end, uint64_t *
 	if (!take_uint(&p, end, SECS_DIGITS_MAX, &sec) || !take_char(&p, end, '.'))
 		return false;
 	if (end - p >= 7 && p[6] == ']') {
-		/* printk's six digits, unrolled, one test for all: the hottest parse of a dmesg file */
 		unsigned d0 = (unsigned char)p[0] - (unsigned)'0', d1 = (unsigned char)p[1] - (unsigned)'0',
 			 d2 = (unsigned char)p[2] - (unsigned)'0', d3 = (unsigned char)p[3] - (unsigned)'0',
 			 d4 = (unsigned char)p[4] - (unsigned)'0', d5 = (unsigned char)p[5] - (unsigned)'0';
@@ -352,18 +413,8 @@ static inline bool take_dmesg_stamp(const char **pp, const char *end, uint64_t *
 	} else if (!take_frac_usec(&p, end, &usec) || !take_char(&p, end, ']')) {
 		return false;
 	}
-	if (p < end && *p == '[') {
-		const char *q = p + 1;
-		uint64_t id;
-
-		while (q < end && *q == ' ')
-			q++;
-		if (q < end && (*q == 'T' || *q == 'C')) {
-			q++;
-			if (take_uint(&q, end, 10, &id) && take_char(&q, end, ']'))
-				p = q;
-		}
-	}
+	if (p < end && *p == '[')
+		p = skip_caller_id(p, end);
 	*pp = p;
 	*ret_usec = sec * USEC_PER_SEC + usec;
 	return true;
@@ -429,7 +480,10 @@ static bool take_tail(const char *p, const char *end, struct tail *t)
 	if (e1 == end)
 		return false;
 	t2 = e1 + 1;
-	e2 = token_end(t2, end);
+	if (end - t2 >= 7 && memcmp(t2, "kernel:", 7) == 0 && (end - t2 == 7 || t2[7] == ' '))
+		e2 = t2 + 7; /* the common case, without a second scan */
+	else
+		e2 = token_end(t2, end);
 	if (!e2 || e2 == t2 || e2[-1] != ':')
 		return false;
 	t->host = p;
@@ -484,9 +538,10 @@ static bool is_program_tail(const struct tail *t)
 }
 
 /* "[ 123.456] msg" (dmesg), "[ 123.456] host kernel: msg" (journalctl short-monotonic),
- * "[Thu Dec  7 00:05:15 2017] msg" (dmesg -T). A dmesg message may look like anything, so
- * another program's short-monotonic record ("[ 123.456] host systemd[1]: msg") is only told
- * apart after a short-monotonic line (the hint): that check costs a token scan per line. */
+ * "[Thu Dec  7 00:05:15 2017] msg" (dmesg -T). The two first are told apart by the text after
+ * the stamp, which in dmesg can be anything; so the hint decides what is looked for: after a
+ * dmesg line nothing (the look costs a memchr on every line of the commonest format), after a
+ * short-monotonic line also another program's record ("[ 123.456] host systemd[1]: msg"). */
 static int match_bracket(const char *s, const char *end, enum podoom_logline_transport hint,
 			 struct podoom_logline *l)
 {
@@ -499,7 +554,8 @@ static int match_bracket(const char *s, const char *end, enum podoom_logline_tra
 		l->has_mono = true;
 		l->mono_usec = usec;
 		p = skip_one_space(p, end);
-		if ((maybe_kernel_tail(p, end) || hint == PODOOM_LOGLINE_JOURNAL_MONO) &&
+		if (hint != PODOOM_LOGLINE_DMESG &&
+		    (maybe_kernel_tail(p, end) || hint == PODOOM_LOGLINE_JOURNAL_MONO) &&
 		    take_tail(p, end, &t) && (t.kernel || (hint == PODOOM_LOGLINE_JOURNAL_MONO &&
 							     is_program_tail(&t)))) {
 			l->transport = PODOOM_LOGLINE_JOURNAL_MONO;
@@ -513,11 +569,11 @@ static int match_bracket(const char *s, const char *end, enum podoom_logline_tra
 		return 0;
 	}
 	p = s + 1;
-	if (take_name3(&p, end, WEEKDAYS, 7) == 0 || !take_char(&p, end, ' ') ||
+	if (!take_weekday(&p, end) || !take_char(&p, end, ' ') ||
 	    !take_month_day(&p, end, &c) || !take_char(&p, end, ' ') || !take_hms(&p, end, &c) ||
 	    !take_char(&p, end, ' ') || !take_uint(&p, end, 4, &year) || !take_char(&p, end, ']'))
 		return -1;
-	c.year = (int64_t)year;
+	c.year = (unsigned)year;
 	l->transport = PODOOM_LOGLINE_DMESG_T;
 	l->has_wall = civil_to_wall(&c, &l->wall_usec);
 	set_msg(l, skip_one_space(p, end), end);
@@ -615,7 +671,7 @@ static int match_syslog(const char *s, const char *end, int year, struct podoom_
 	}
 	if (!take_char(&p, end, ' ') || !take_tail(p, end, &t))
 		return -1;
-	c.year = year;
+	c.year = (unsigned)year;
 	l->transport = precise ? PODOOM_LOGLINE_SYSLOG_PRECISE : PODOOM_LOGLINE_SYSLOG;
 	l->has_wall = civil_to_wall(&c, &l->wall_usec);
 	return apply_tail(l, &t, end);
@@ -644,7 +700,8 @@ static int match_vmware(const char *p, const char *end, int64_t wall, struct pod
 	if (!g)
 		return -1;
 	p = g + 7;
-	if (!take_level_prefix(&p, end, l) && p < end && *p == '[' && take_dmesg_stamp(&p, end, &usec)) {
+	if (!take_level_prefix(&p, end, l) && p < end && *p == '[' &&
+	    take_dmesg_stamp(&p, end, &usec)) {
 		l->has_mono = true;
 		l->mono_usec = usec;
 		p = skip_one_space(p, end);

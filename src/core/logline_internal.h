@@ -58,7 +58,8 @@ int podoom_logline_scan(const char *line, size_t len, enum podoom_logline_transp
 
 /*
  * podoom_logline_decode() - finish what podoom_logline_scan() left, on a writable @line holding
- * the same bytes it scanned (*l must point into @line). Return: 0 for a kernel line, 1 for a record of another program.
+ * the same bytes it scanned (*l must point into @line).
+ * Return: 0 for a kernel line, 1 for a record of another program.
  */
 int podoom_logline_decode(char *line, enum podoom_logline_decode how, struct podoom_logline *l);
 

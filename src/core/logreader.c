@@ -26,47 +26,49 @@
 #define HOST_COPY_MAX 256
 
 struct podoom_logreader {
-	size_t cap;  /* max bytes of one line */
-	char *buf;   /* cap bytes: a line spanning chunks, or a line being decoded */
+	size_t cap;	  /* max bytes of one line */
+	char *buf;	  /* cap bytes: a line spanning chunks, or a line being decoded */
 	size_t carry_len; /* bytes of an unfinished line in buf */
-	bool skipping;	  /* inside an over-long line, past the cap */
-	bool skip_lf;	  /* the last line ended at a CR that closed a chunk: a LF next belongs to it */
-	bool finished;
 
 	const char *chunk; /* the caller's bytes, borrowed */
 	size_t chunk_len, pos;
 	const char *nl_next, *cr_next; /* cached next '\n' / '\r' at or after pos (chunk end: none) */
 
 	uint64_t line_no;
-	enum podoom_logline_transport hint;
-	int year;
-	bool have_yearless;
 	int64_t last_yearless_wall;
 
 	/* the rest of a multi-line kmsg or journal JSON record, still in buf */
-	bool in_record;
 	const char *record_next;
 	size_t record_left;
 	struct podoom_logline record;
 
 	/* the last line with a message column, for the indented further lines of its record */
-	bool cont_ok;
-	bool cont_foreign;
 	size_t cont_col;
-	enum podoom_logline_transport cont_transport;
-	bool cont_has_mono, cont_has_wall;
 	uint64_t cont_mono_usec;
 	int64_t cont_wall_usec;
-	int cont_prio;
 	size_t cont_host_len;
-	char cont_host[HOST_COPY_MAX];
 
 	/* the last kmsg record, for its " KEY=value" lines */
-	bool have_kmsg;
 	uint64_t kmsg_seq, kmsg_mono_usec;
-	int kmsg_prio;
 
 	struct podoom_logreader_stats stats;
+
+	enum podoom_logline_transport hint;
+	enum podoom_logline_transport cont_transport;
+	int year;
+	int cont_prio;
+	int kmsg_prio;
+
+	bool skipping;	  /* inside an over-long line, past the cap */
+	bool skip_lf;	  /* the last line ended at a CR that closed a chunk: a LF next belongs to it */
+	bool finished;
+	bool have_yearless;
+	bool in_record;
+	bool cont_ok;
+	bool cont_foreign;
+	bool cont_has_mono, cont_has_wall;
+	bool have_kmsg;
+	char cont_host[HOST_COPY_MAX];
 };
 
 struct podoom_logreader *podoom_logreader_new(size_t max_line_bytes)
@@ -348,7 +350,8 @@ static int take_line(struct podoom_logreader *r, const char *line, size_t len, b
 		if (!in_buf) {
 			memcpy(r->buf, line, len);
 			line = r->buf;
-			rc = podoom_logline_scan(line, len, r->hint, r->year, l, &dec);
+			/* the same bytes give the same answer, now pointing into buf */
+			(void)podoom_logline_scan(line, len, r->hint, r->year, l, &dec);
 		}
 		rc = podoom_logline_decode(r->buf, dec, l);
 	}
