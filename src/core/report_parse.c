@@ -300,18 +300,25 @@ static enum podoom_report_line_kind kind_of(const struct podoom_report_parser *p
 
 /* ---- recognising a line ---- */
 
-static bool better(const struct podoom_report_match *a, const struct podoom_report_match *b)
+/* Which of two matches of a line is the better reading: the one that reads
+ * more of it, then the one that reads it to the end, then the one that finds
+ * more fields in it (a 12-column table row also fits a 9-column template
+ * whose last field, the comm, swallows three numbers), then the one whose
+ * spacing is the kernel's. Equal matches are both kept (their eras join). */
+static int compare(const struct podoom_report_match *a, uint64_t a_set, const struct podoom_report_match *b,
+		   uint64_t b_set)
 {
-	if (a->consumed != b->consumed)
-		return a->consumed > b->consumed;
-	if ((a->kind == PODOOM_REPORT_MATCH_FULL) != (b->kind == PODOOM_REPORT_MATCH_FULL))
-		return a->kind == PODOOM_REPORT_MATCH_FULL;
-	return a->slack < b->slack;
-}
+	int af = __builtin_popcountll(a_set), bf = __builtin_popcountll(b_set);
 
-static bool same(const struct podoom_report_match *a, const struct podoom_report_match *b)
-{
-	return a->consumed == b->consumed && a->kind == b->kind && a->slack == b->slack;
+	if (a->consumed != b->consumed)
+		return a->consumed > b->consumed ? 1 : -1;
+	if ((a->kind == PODOOM_REPORT_MATCH_FULL) != (b->kind == PODOOM_REPORT_MATCH_FULL))
+		return a->kind == PODOOM_REPORT_MATCH_FULL ? 1 : -1;
+	if (af != bf)
+		return af > bf ? 1 : -1;
+	if (a->slack != b->slack)
+		return a->slack < b->slack ? 1 : -1;
+	return 0;
 }
 
 static void try_shape(const struct podoom_report_parser *p, size_t i, const char *s, size_t n,
@@ -320,14 +327,17 @@ static void try_shape(const struct podoom_report_parser *p, size_t i, const char
 	struct podoom_report_match m;
 	const struct podoom_report_shape *sh = p->shapes[i].shape;
 
+	int cmp;
+
 	if (podoom_report_line_parse(&p->shapes[i], s, n, tmp, &m) < 0)
 		return;
-	if (best->shape >= 0 && same(&m, &best->match)) {
+	cmp = best->shape < 0 ? 1 : compare(&m, tmp->set, &best->match, best->values.set);
+	if (cmp == 0) {
 		best->eras |= sh->eras;
 		best->layouts |= LAYOUT_BIT(sh->layout);
 		return;
 	}
-	if (best->shape >= 0 && !better(&m, &best->match))
+	if (cmp < 0)
 		return;
 	best->shape = (int)i;
 	best->eras = sh->eras;
@@ -1199,20 +1209,6 @@ static void fill_meta(struct meta *m, const struct podoom_logline *l)
 		memcpy(m->host, l->host, hn);
 }
 
-static void flush_pending(struct podoom_report_parser *p)
-{
-	if (!p->pend.active)
-		return;
-	p->pend.active = false;
-	if (!p->pend.tentative)
-		apply(p, &p->pend.cls, &p->pend.meta, p->bufs[p->pend.buf]);
-}
-
-static bool is_weak(const struct classified *c)
-{
-	return c->match.kind == PODOOM_REPORT_MATCH_CUT && c->match.literal_bytes < CUT_STRONG_LITERAL_BYTES;
-}
-
 /* Would a line of @kind continue the open event? */
 static bool continues(const struct podoom_report_parser *p, enum podoom_report_line_kind kind)
 {
@@ -1221,6 +1217,24 @@ static bool continues(const struct podoom_report_parser *p, enum podoom_report_l
 
 	return w->open && ki->need != NEED_SPECIAL &&
 	       (ki->rank > w->last_rank || (ki->rank == w->last_rank && ki->repeatable));
+}
+
+/* Apply the pending line. A tentative one (a short line cut off) is dropped
+ * unless the input ends with it: an excerpt cut mid-line, which still tells
+ * something about the event it ends (samples 03, 17). In the middle of a log
+ * such a fragment is more likely noise than a report line. */
+static void flush_pending(struct podoom_report_parser *p, bool at_end)
+{
+	if (!p->pend.active)
+		return;
+	p->pend.active = false;
+	if (!p->pend.tentative || (at_end && continues(p, kind_of(p, &p->pend.cls))))
+		apply(p, &p->pend.cls, &p->pend.meta, p->bufs[p->pend.buf]);
+}
+
+static bool is_weak(const struct classified *c)
+{
+	return c->match.kind == PODOOM_REPORT_MATCH_CUT && c->match.literal_bytes < CUT_STRONG_LITERAL_BYTES;
 }
 
 /* node-problem-detector renders the kernel line as "<count> OOMKilling: <msg>" (sample 42) */
@@ -1280,7 +1294,7 @@ static bool try_join(struct podoom_report_parser *p, const struct meta *m, const
 	if (!classify(p, p->bufs[pd->buf], len, true, &pd->cls))
 		return false; /* not reached: the same text matched above */
 	pd->continued = m->kmsg_continued;
-	pd->tentative = is_weak(&pd->cls) && !continues(p, kind_of(p, &pd->cls));
+	pd->tentative = is_weak(&pd->cls);
 	p->stats.lines_joined++;
 	return true;
 }
@@ -1328,14 +1342,14 @@ static void process(struct podoom_report_parser *p, const struct meta *m, const 
 		if (joinable(p, m) && try_join(p, m, s, n))
 			return;
 	}
-	flush_pending(p);
+	flush_pending(p, false);
 	if (have) {
 		pd->active = true;
 		pd->buf = scratch;
 		pd->len = n;
 		pd->meta = *m;
 		pd->continued = m->kmsg_continued;
-		pd->tentative = weak && !continues(p, kind_of(p, &c));
+		pd->tentative = weak;
 		pd->cls = c;
 		return;
 	}
@@ -1465,7 +1479,7 @@ int podoom_report_parser_finish(struct podoom_report_parser *p)
 {
 	if (!p)
 		return -EINVAL;
-	flush_pending(p);
+	flush_pending(p, true);
 	close_current(p);
 	tail_release(p);
 	return (int)p->ready_n;
