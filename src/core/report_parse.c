@@ -40,7 +40,8 @@
 /* show_mem() lines this close before a table mark the event global */
 #define SHOW_MEM_REACH_LINES 64
 #define RECENT_PIDS 32
-#define SHAPES_PER_BYTE 24
+#define ENTRIES_MAX 128
+#define PREFIX_MAX 8
 #define ANCHORS_MAX 4
 #define SHAPES_MAX 64
 #define ROW_COLS_MAX 10
@@ -159,6 +160,15 @@ struct work {
 	bool rows_pid5, rows_pid7;
 };
 
+/* A shape to try on lines that begin with @prefix (its first literal text up
+ * to a space, which may stretch): most unrelated lines fail this memcmp and
+ * never reach the template matcher. */
+struct entry {
+	uint8_t shape;
+	uint8_t len;
+	char prefix[PREFIX_MAX];
+};
+
 struct anchor {
 	const char *text;
 	size_t len;
@@ -169,8 +179,10 @@ struct anchor {
 struct podoom_report_parser {
 	size_t n_shapes;
 	struct podoom_report_compiled shapes[SHAPES_MAX];
-	uint8_t by_byte_n[256];
-	uint8_t by_byte[256][SHAPES_PER_BYTE];
+	/* entries[first[b] .. first[b + 1]) are the shapes for lines starting with byte b */
+	uint8_t first[257];
+	size_t n_entries;
+	struct entry entries[ENTRIES_MAX];
 	size_t n_anchors;
 	struct anchor anchors[ANCHORS_MAX];
 	uint32_t layout_eras[PODOOM_REPORT_TABLE_COUNT];
@@ -354,8 +366,12 @@ static bool classify(const struct podoom_report_parser *p, const char *s, size_t
 	unsigned char c = (unsigned char)s[0];
 
 	best.shape = -1;
-	for (size_t k = 0; k < p->by_byte_n[c]; k++)
-		try_shape(p, p->by_byte[c][k], s, n, &best, &tmp);
+	for (size_t k = p->first[c]; k < p->first[c + 1]; k++) {
+		const struct entry *e = &p->entries[k];
+
+		if (n >= e->len && memcmp(s, e->prefix, e->len) == 0)
+			try_shape(p, e->shape, s, n, &best, &tmp);
+	}
 	for (size_t a = 0; a < p->n_anchors; a++) {
 		const struct anchor *an = &p->anchors[a];
 
@@ -861,19 +877,14 @@ static void apply_fields(struct podoom_report_parser *p, const struct classified
 		set_scope(ev, PODOOM_OOM_SCOPE_MEMCG, PODOOM_OOM_EVIDENCE_MEMCG_INFO);
 		break;
 	case PODOOM_REPORT_LINE_MEMORY:
-		apply_counter(&ev->memory, v);
-		set_scope(ev, PODOOM_OOM_SCOPE_MEMCG, PODOOM_OOM_EVIDENCE_MEMCG_INFO);
-		break;
 	case PODOOM_REPORT_LINE_MEMSW:
-		apply_counter(&ev->memsw, v);
-		set_scope(ev, PODOOM_OOM_SCOPE_MEMCG, PODOOM_OOM_EVIDENCE_MEMCG_INFO);
-		break;
 	case PODOOM_REPORT_LINE_SWAP:
-		apply_counter(&ev->swap, v);
-		set_scope(ev, PODOOM_OOM_SCOPE_MEMCG, PODOOM_OOM_EVIDENCE_MEMCG_INFO);
-		break;
 	case PODOOM_REPORT_LINE_KMEM:
-		apply_counter(&ev->kmem, v);
+		apply_counter(kind == PODOOM_REPORT_LINE_MEMORY  ? &ev->memory
+			      : kind == PODOOM_REPORT_LINE_MEMSW ? &ev->memsw
+			      : kind == PODOOM_REPORT_LINE_SWAP	 ? &ev->swap
+								 : &ev->kmem,
+			      v);
 		set_scope(ev, PODOOM_OOM_SCOPE_MEMCG, PODOOM_OOM_EVIDENCE_MEMCG_INFO);
 		break;
 	case PODOOM_REPORT_LINE_STATS_V1:
@@ -1358,6 +1369,47 @@ static void process(struct podoom_report_parser *p, const struct meta *m, const 
 
 /* ---- public API ---- */
 
+static int add_entry(struct podoom_report_parser *p, size_t shape, const char *text, size_t len)
+{
+	struct entry e = {.shape = (uint8_t)shape, .len = 0};
+
+	while (e.len < len && e.len < PREFIX_MAX && text[e.len] != ' ') {
+		e.prefix[e.len] = text[e.len];
+		e.len++;
+	}
+	for (size_t k = 0; k < p->n_entries; k++)
+		if (p->entries[k].shape == e.shape && p->entries[k].len == e.len &&
+		    memcmp(p->entries[k].prefix, e.prefix, e.len) == 0)
+			return 0; /* "Out of memory" and "Out of memory (...)" share "Out" */
+	if (p->n_entries >= ENTRIES_MAX || shape >= SHAPES_MAX)
+		return -E2BIG;
+	p->entries[p->n_entries++] = e;
+	return 0;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if ((unsigned char)x->prefix[0] != (unsigned char)y->prefix[0])
+		return (unsigned char)x->prefix[0] < (unsigned char)y->prefix[0] ? -1 : 1;
+	return x->shape < y->shape ? -1 : x->shape > y->shape; /* table order among equals */
+}
+
+/* Sort the entries by first byte and index them (first[]). */
+static void index_entries(struct podoom_report_parser *p)
+{
+	size_t k = 0;
+
+	qsort(p->entries, p->n_entries, sizeof(p->entries[0]), entry_cmp);
+	for (unsigned b = 0; b < 256; b++) {
+		p->first[b] = (uint8_t)k;
+		while (k < p->n_entries && (unsigned char)p->entries[k].prefix[0] == b)
+			k++;
+	}
+	p->first[256] = (uint8_t)k;
+}
+
 int podoom_report_parser_new(struct podoom_report_parser **ret)
 {
 	struct podoom_report_parser *p;
@@ -1384,26 +1436,21 @@ int podoom_report_parser_new(struct podoom_report_parser **ret)
 		t0 = &c->tokens[0];
 		if (table[i].kind == PODOOM_REPORT_LINE_TABLE_ROW)
 			p->layout_eras[table[i].layout] |= table[i].eras;
+		ty = t0->is_field ? podoom_report_field_type((enum podoom_report_field)t0->field)
+				  : PODOOM_REPORT_TYPE_COUNT;
 		if (!t0->is_field) {
-			unsigned char b = (unsigned char)table[i].tmpl[t0->off];
-			if (p->by_byte_n[b] < SHAPES_PER_BYTE)
-				p->by_byte[b][p->by_byte_n[b]++] = (uint8_t)i;
-			continue;
-		}
-		ty = podoom_report_field_type((enum podoom_report_field)t0->field);
-		if (ty == PODOOM_REPORT_TYPE_MSG) {
+			if (add_entry(p, i, table[i].tmpl + t0->off, t0->len) < 0)
+				goto too_big;
+		} else if (ty == PODOOM_REPORT_TYPE_MSG) {
 			for (unsigned msg = 1; msg < PODOOM_REPORT_MESSAGE_COUNT; msg++) {
-				unsigned char b = (unsigned char)podoom_report_message_to_string(msg)[0];
-				bool dup = false;
-				for (size_t k = 0; k < p->by_byte_n[b]; k++)
-					dup |= p->by_byte[b][k] == i;
-				if (!dup && p->by_byte_n[b] < SHAPES_PER_BYTE)
-					p->by_byte[b][p->by_byte_n[b]++] = (uint8_t)i;
+				const char *name = podoom_report_message_to_string((enum podoom_report_message)msg);
+				if (add_entry(p, i, name, strlen(name)) < 0)
+					goto too_big;
 			}
 		} else if (ty == PODOOM_REPORT_TYPE_UINT || ty == PODOOM_REPORT_TYPE_INT) {
-			for (unsigned char b = '0'; b <= '9'; b++)
-				if (p->by_byte_n[b] < SHAPES_PER_BYTE)
-					p->by_byte[b][p->by_byte_n[b]++] = (uint8_t)i;
+			for (char d = '0'; d <= '9'; d++)
+				if (add_entry(p, i, &d, 1) < 0)
+					goto too_big;
 		} else if (c->n_tokens > 1) {
 			/* free text first (a comm): found by the literal after it */
 			const char *a = table[i].tmpl + c->tokens[1].off;
@@ -1413,10 +1460,8 @@ int podoom_report_parser_new(struct podoom_report_parser **ret)
 				if (p->anchors[k].len == alen && memcmp(p->anchors[k].text, a, alen) == 0)
 					break;
 			if (k == p->n_anchors) {
-				if (k == ANCHORS_MAX) {
-					free(p);
-					return -E2BIG;
-				}
+				if (k == ANCHORS_MAX)
+					goto too_big;
 				p->anchors[k].text = a;
 				p->anchors[k].len = alen;
 				p->n_anchors++;
@@ -1424,12 +1469,16 @@ int podoom_report_parser_new(struct podoom_report_parser **ret)
 			p->anchors[k].idx[p->anchors[k].n++] = (uint8_t)i;
 		}
 	}
+	index_entries(p);
 	p->n_shapes = n;
 	p->select_eras = podoom_report_line_kind_eras(PODOOM_REPORT_LINE_SELECT);
 	p->summary_eras = podoom_report_line_kind_eras(PODOOM_REPORT_LINE_OOM_KILL);
 	p->reaper_eras = podoom_report_line_kind_eras(PODOOM_REPORT_LINE_REAPED);
 	*ret = p;
 	return 0;
+too_big: /* the table outgrew the dispatch arrays: caught by the unit tests */
+	free(p);
+	return -E2BIG;
 }
 
 void podoom_report_parser_free(struct podoom_report_parser *p)
@@ -1457,19 +1506,20 @@ int podoom_report_parser_push(struct podoom_report_parser *p, const struct podoo
 	s = line->msg ? line->msg : "";
 	n = line->msg ? line->msg_len : 0;
 	end = s + n;
-	/* a record with embedded newlines is several lines (/dev/kmsg escapes them as \x0a) */
+	/* a record with embedded newlines is several lines (/dev/kmsg escapes
+	 * them as \x0a); only its last line can be continued by the next record */
 	for (;;) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *esc = line->transport == PODOOM_LOGLINE_KMSG ? memmem(s, (size_t)(end - s), "\\x0a", 4) : NULL;
 		const char *cut = nl && (!esc || nl < esc) ? nl : esc;
 
+		m.kmsg_continued = cut ? false : line->kmsg_continued;
 		if (!cut) {
 			process(p, &m, s, (size_t)(end - s));
 			break;
 		}
 		process(p, &m, s, (size_t)(cut - s));
 		s = cut + (cut == nl ? 1 : 4);
-		m.kmsg_continued = false;
 	}
 	expire_tail(p, &m);
 	return (int)p->ready_n;

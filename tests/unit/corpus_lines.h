@@ -108,34 +108,34 @@ static bool cl_ident(struct corpus_cursor *c)
 	return true;
 }
 
-/* "Jan  5 02:12:02 [host ]ident: " (host may be missing, sample 15) */
+/* "[host ]ident: " (the host may be missing, sample 15) */
+static bool cl_host_ident(struct corpus_cursor *t, struct podoom_logline *l)
+{
+	size_t i = 0;
+
+	while (i < t->n && t->s[i] != ' ')
+		i++;
+	if (i > 0 && i < t->n && t->s[i - 1] != ':') {
+		l->host = t->s;
+		l->host_len = i;
+		t->s += i + 1;
+		t->n -= i + 1;
+	}
+	return cl_ident(t);
+}
+
+/* "Jan  5 02:12:02 [host ]ident: " */
 static bool cl_syslog(struct corpus_cursor *c, struct podoom_logline *l)
 {
 	struct corpus_cursor t = *c;
-	const char *host;
-	size_t i = 0;
 
 	if (t.n < 16 || !(t.s[0] >= 'A' && t.s[0] <= 'Z') || t.s[3] != ' ' || t.s[6] != ' ' || t.s[9] != ':' ||
 	    t.s[12] != ':' || t.s[15] != ' ')
 		return false;
 	t.s += 16;
 	t.n -= 16;
-	host = t.s;
-	while (i < t.n && t.s[i] != ' ')
-		i++;
-	if (i > 0 && t.s[i - 1] == ':') { /* no host: this word is the ident */
-		if (!cl_ident(&t))
-			return false;
-	} else {
-		if (i >= t.n)
-			return false;
-		l->host = host;
-		l->host_len = i;
-		t.s += i + 1;
-		t.n -= i + 1;
-		if (!cl_ident(&t))
-			return false;
-	}
+	if (!cl_host_ident(&t, l))
+		return false;
 	*c = t;
 	l->transport = PODOOM_LOGLINE_SYSLOG;
 	return true;
@@ -145,25 +145,13 @@ static bool cl_syslog(struct corpus_cursor *c, struct podoom_logline *l)
 static bool cl_syslog_iso(struct corpus_cursor *c, struct podoom_logline *l)
 {
 	struct corpus_cursor t = *c;
-	size_t i = 0;
+	const char *sp;
 
-	if (t.n < 20 || t.s[4] != '-' || t.s[7] != '-' || t.s[10] != 'T')
+	if (t.n < 20 || t.s[4] != '-' || t.s[7] != '-' || t.s[10] != 'T' || !(sp = memchr(t.s, ' ', t.n)))
 		return false;
-	while (i < t.n && t.s[i] != ' ')
-		i++;
-	if (i >= t.n)
-		return false;
-	t.s += i + 1;
-	t.n -= i + 1;
-	for (i = 0; i < t.n && t.s[i] != ' '; i++)
-		;
-	if (i >= t.n)
-		return false;
-	l->host = t.s;
-	l->host_len = i;
-	t.s += i + 1;
-	t.n -= i + 1;
-	if (!cl_ident(&t))
+	t.n -= (size_t)(sp + 1 - t.s);
+	t.s = sp + 1;
+	if (!cl_host_ident(&t, l))
 		return false;
 	*c = t;
 	l->transport = PODOOM_LOGLINE_SYSLOG_ISO;

@@ -755,33 +755,30 @@ static const char *const *without(const char *const *lines, const char *prefix, 
 
 static void test_missing_lines_make_it_incomplete(void **state)
 {
+	static const struct {
+		const char *what;
+		const char *const *lines;
+		const char *drop; /* the lines starting with this are left out */
+		int32_t victim_pid;
+	} cases[] = {
+		{"5.4 without its oom-kill: line", report_5_4_group, "oom-kill:", 3401},
+		{"3.10 without its selection line", report_3_10, "Memory cgroup out of memory: Kill", 28438},
+		{"memcg without its memory: line", report_4_19, "memory: usage", 19388},
+		{"header rate-limited away", report_4_19, "node invoked", 19388},
+		{"6.8 without its Killed line", report_6_8_global, "Out of memory: Killed", 4242},
+	};
 	const char *buf[64];
 	struct podoom_oom_event evs[MAX_EVENTS];
 	size_t n;
 
 	(void)state;
-	/* a 5.4 report without its oom-kill: line */
-	n = run_lines(without(report_5_4_group, "oom-kill:", buf, 64), evs, MAX_EVENTS);
-	assert_int_equal(n, 1);
-	assert_false(evs[0].complete);
-	assert_int_equal(evs[0].victim.pid, 3401);
-	fini_all(evs, n);
-	/* a 3.10 report without its selection line */
-	n = run_lines(without(report_3_10, "Memory cgroup out of memory: Kill", buf, 64), evs, MAX_EVENTS);
-	assert_int_equal(n, 1);
-	assert_false(evs[0].complete);
-	assert_int_equal(evs[0].victim.pid, 28438);
-	fini_all(evs, n);
-	/* a memcg report without its memory: line */
-	n = run_lines(without(report_4_19, "memory: usage", buf, 64), evs, MAX_EVENTS);
-	assert_false(evs[0].complete);
-	fini_all(evs, n);
-	/* the header missing (rate-limited): still one event, incomplete, victim known */
-	n = run_lines(without(report_4_19, "node invoked", buf, 64), evs, MAX_EVENTS);
-	assert_int_equal(n, 1);
-	assert_false(evs[0].complete);
-	assert_int_equal(evs[0].victim.pid, 19388);
-	fini_all(evs, n);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = run_lines(without(cases[i].lines, cases[i].drop, buf, 64), evs, MAX_EVENTS);
+		if (n != 1 || evs[0].complete || !evs[0].has_victim || evs[0].victim.pid != cases[i].victim_pid)
+			fail_msg("%s: %zu events, complete %d, victim %d", cases[i].what, n, n ? evs[0].complete : -1,
+				 n ? evs[0].victim.pid : -1);
+		fini_all(evs, n);
+	}
 	/* a report cut after the table: emitted by finish, outcome unknown */
 	{
 		const char *cut[] = {report_4_19[0], report_4_19[1], report_4_19[2], report_4_19[3],
