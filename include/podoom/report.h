@@ -48,7 +48,7 @@
 /* ... or this many lines when the lines carry no time. */
 #define PODOOM_REPORT_REAPER_WAIT_LINES 1000
 
-enum podoom_oom_scope {
+enum podoom_report_scope {
 	PODOOM_OOM_SCOPE_UNKNOWN,
 	PODOOM_OOM_SCOPE_GLOBAL, /* the node ran out (also cpuset / mempolicy constrained) */
 	PODOOM_OOM_SCOPE_MEMCG,	 /* a memory cgroup hit its limit */
@@ -227,7 +227,7 @@ struct podoom_oom_event {
 
 	uint32_t era_mask;  /* PODOOM_REPORT_ERA_BIT()s of the format eras every line fits */
 	bool era_conflict;  /* some line fitted none of those (vendor or stable backport) */
-	enum podoom_oom_scope scope;
+	enum podoom_report_scope scope;
 	enum podoom_oom_evidence scope_evidence;
 	enum podoom_oom_outcome outcome;
 	bool complete; /* header to outcome seen, nothing cut, no line of its era missing */
@@ -345,7 +345,7 @@ const struct podoom_oom_task *podoom_oom_event_find_task(const struct podoom_oom
 
 /* Stable names: "memcg", "global", "unknown"; "CONSTRAINT_MEMCG", ...;
  * "killed", ...; "victim", "group", "shared_mm"; "stack", .... NULL when out of range. */
-const char *podoom_oom_scope_to_string(enum podoom_oom_scope scope);
+const char *podoom_report_scope_to_string(enum podoom_report_scope scope);
 const char *podoom_oom_constraint_to_string(enum podoom_oom_constraint constraint);
 const char *podoom_oom_outcome_to_string(enum podoom_oom_outcome outcome);
 const char *podoom_oom_kill_reason_to_string(enum podoom_oom_kill_reason reason);

@@ -38,5 +38,6 @@ int cli_table_add(struct cli_table *t, const char *const *cells);
 void cli_table_print(const struct cli_table *t, FILE *out);
 
 int cmd_qos(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{"qos", cmd_qos, "QoS class and oom_score_adj of every container in Kubernetes manifests"},
+	{"explain", cmd_explain, "which limit a kernel OOM report hit, whose it was, and why that victim"},
 };
 
 static void usage(FILE *out)

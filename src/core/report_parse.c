@@ -284,7 +284,7 @@ static int grow(void **arr, size_t *cap, size_t elem, size_t need, size_t max)
 	return 0;
 }
 
-static void set_scope(struct podoom_oom_event *ev, enum podoom_oom_scope s, enum podoom_oom_evidence e)
+static void set_scope(struct podoom_oom_event *ev, enum podoom_report_scope s, enum podoom_oom_evidence e)
 {
 	if (e > ev->scope_evidence) {
 		ev->scope = s;
@@ -1573,7 +1573,7 @@ const struct podoom_oom_task *podoom_oom_event_find_task(const struct podoom_oom
 	return NULL;
 }
 
-const char *podoom_oom_scope_to_string(enum podoom_oom_scope scope)
+const char *podoom_report_scope_to_string(enum podoom_report_scope scope)
 {
 	static const char *const names[PODOOM_OOM_SCOPE_COUNT] = {"unknown", "global", "memcg"};
 	return (unsigned)scope < PODOOM_OOM_SCOPE_COUNT ? names[scope] : NULL;

@@ -185,7 +185,7 @@ static bool event_value(const struct podoom_oom_event *ev, const char *key, char
 
 #define IS(k) (strcmp(key, (k)) == 0)
 	if (IS("scope"))
-		snprintf(buf, cap, "%s", podoom_oom_scope_to_string(ev->scope));
+		snprintf(buf, cap, "%s", podoom_report_scope_to_string(ev->scope));
 	else if (IS("scope_evidence"))
 		snprintf(buf, cap, "%s", podoom_oom_evidence_to_string(ev->scope_evidence));
 	else if (IS("complete"))

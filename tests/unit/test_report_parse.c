@@ -343,7 +343,7 @@ static void test_names(void **state)
 		assert_non_null(podoom_report_field_to_string((enum podoom_report_field)i));
 	assert_string_equal(podoom_report_message_to_string(PODOOM_REPORT_MESSAGE_MEMCG), "Memory cgroup out of memory");
 	assert_string_equal(podoom_oom_constraint_to_string(PODOOM_OOM_CONSTRAINT_MEMCG), "CONSTRAINT_MEMCG");
-	assert_string_equal(podoom_oom_scope_to_string(PODOOM_OOM_SCOPE_GLOBAL), "global");
+	assert_string_equal(podoom_report_scope_to_string(PODOOM_OOM_SCOPE_GLOBAL), "global");
 	assert_null(podoom_oom_outcome_to_string(PODOOM_OOM_OUTCOME_COUNT));
 }
 
@@ -583,7 +583,7 @@ struct era_case {
 	const char *name;
 	const char *const *lines;
 	uint32_t era_mask;
-	enum podoom_oom_scope scope;
+	enum podoom_report_scope scope;
 	int32_t selected_pid; /* 0: none printed */
 	int32_t victim_pid;
 	uint64_t victim_anon_rss_kb;
