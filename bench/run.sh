@@ -36,10 +36,10 @@ explain)
 	echo "log: $(du -m "$log" | cut -f1) MB, $(wc -l <"$log") lines, $kills 'Killed process' lines;" \
 	     "podoom explain: $events events; regex baseline: $base events"
 	cat "$log" >/dev/null
-	hyperfine -N --warmup 1 --runs 5 --export-markdown "$B/explain.md" \
+	hyperfine --warmup 1 --runs 7 --export-markdown "$B/explain.md" \
 		-n "grep -c -F" "$pin grep -c -F 'Killed process' $log" \
-		-n "regex per line" "$pin sh -c '$B/regex_baseline < $log > /dev/null 2>&1'" \
-		-n "podoom explain --json" "$pin sh -c '$PODOOM explain --json $log > /dev/null'"
+		-n "regex per line" "$pin $B/regex_baseline < $log > /dev/null 2>&1" \
+		-n "podoom explain --json" "$pin $PODOOM explain --json $log > /dev/null"
 	for cmd in "grep -c -F Killed $log" "$PODOOM explain --json $log"; do
 		/usr/bin/time -f "peak RSS %M KiB: $cmd" $cmd >/dev/null 2>"$B/time.txt" || true
 		tail -n 1 "$B/time.txt"
