@@ -823,9 +823,13 @@ static void add_row(struct podoom_report_parser *p, const struct classified *c, 
 	r->layouts = c->layouts;
 	for (size_t i = 0; layout_cols[l][i] != PODOOM_REPORT_FIELD_COUNT; i++)
 		r->col[r->ncol++] = num(v, (enum podoom_report_field)layout_cols[l][i]);
-	copy_cut(r->name, sizeof(r->name), v->v[PODOOM_REPORT_FIELD_NAME].text, v->v[PODOOM_REPORT_FIELD_NAME].text_len,
-		 false, &w->ev.cut_texts, PODOOM_OOM_TEXT_TASK_NAME);
-	r->name_cut = (w->ev.cut_texts >> PODOOM_OOM_TEXT_TASK_NAME) & 1u;
+	{
+		uint32_t cut = 0;
+
+		copy_cut(r->name, sizeof(r->name), v->v[PODOOM_REPORT_FIELD_NAME].text,
+			 v->v[PODOOM_REPORT_FIELD_NAME].text_len, false, &cut, PODOOM_OOM_TEXT_TASK_NAME);
+		r->name_cut = cut != 0;
+	}
 	w->rows_layouts &= c->layouts;
 	if (r->pid_width == 7 && r->pid < 1000000)
 		w->rows_pid7 = true;
