@@ -55,7 +55,7 @@ enum need {
 };
 
 struct kind_info {
-	int8_t rank;
+	int rank;
 	bool starts;	 /* may start an event */
 	bool repeatable; /* may follow itself within one event */
 	enum need need;
@@ -1452,8 +1452,8 @@ int podoom_report_parser_new(struct podoom_report_parser **ret)
 					goto too_big;
 			}
 		} else if (ty == PODOOM_REPORT_TYPE_UINT || ty == PODOOM_REPORT_TYPE_INT) {
-			for (char d = '0'; d <= '9'; d++)
-				if (add_entry(p, i, &d, 1) < 0)
+			for (int d = 0; d < 10; d++)
+				if (add_entry(p, i, &"0123456789"[d], 1) < 0)
 					goto too_big;
 		} else if (c->n_tokens > 1) {
 			/* free text first (a comm): found by the literal after it */
