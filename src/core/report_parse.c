@@ -55,7 +55,7 @@ enum need {
 };
 
 struct kind_info {
-	int8_t rank;
+	int rank;
 	bool starts;	 /* may start an event */
 	bool repeatable; /* may follow itself within one event */
 	enum need need;
@@ -823,9 +823,13 @@ static void add_row(struct podoom_report_parser *p, const struct classified *c, 
 	r->layouts = c->layouts;
 	for (size_t i = 0; layout_cols[l][i] != PODOOM_REPORT_FIELD_COUNT; i++)
 		r->col[r->ncol++] = num(v, (enum podoom_report_field)layout_cols[l][i]);
-	copy_cut(r->name, sizeof(r->name), v->v[PODOOM_REPORT_FIELD_NAME].text, v->v[PODOOM_REPORT_FIELD_NAME].text_len,
-		 false, &w->ev.cut_texts, PODOOM_OOM_TEXT_TASK_NAME);
-	r->name_cut = (w->ev.cut_texts >> PODOOM_OOM_TEXT_TASK_NAME) & 1u;
+	{
+		uint32_t cut = 0;
+
+		copy_cut(r->name, sizeof(r->name), v->v[PODOOM_REPORT_FIELD_NAME].text,
+			 v->v[PODOOM_REPORT_FIELD_NAME].text_len, false, &cut, PODOOM_OOM_TEXT_TASK_NAME);
+		r->name_cut = cut != 0;
+	}
 	w->rows_layouts &= c->layouts;
 	if (r->pid_width == 7 && r->pid < 1000000)
 		w->rows_pid7 = true;
@@ -1448,8 +1452,8 @@ int podoom_report_parser_new(struct podoom_report_parser **ret)
 					goto too_big;
 			}
 		} else if (ty == PODOOM_REPORT_TYPE_UINT || ty == PODOOM_REPORT_TYPE_INT) {
-			for (char d = '0'; d <= '9'; d++)
-				if (add_entry(p, i, &d, 1) < 0)
+			for (int d = 0; d < 10; d++)
+				if (add_entry(p, i, &"0123456789"[d], 1) < 0)
 					goto too_big;
 		} else if (c->n_tokens > 1) {
 			/* free text first (a comm): found by the literal after it */
