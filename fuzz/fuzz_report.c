@@ -1,8 +1,8 @@
 /*
  * fuzz_report.c - the streaming OOM report parser on arbitrary bytes.
  *
- * The input is split into lines; each line goes through the test-only prefix
- * stripper (tests/unit/corpus_lines.h, so the corpus logs are good seeds and
+ * The input goes through the real transport reader (podoom_logreader, so the
+ * corpus logs are good seeds and
  * the lines carry varied transports, times and /dev/kmsg continuation flags)
  * and is pushed. Properties:
  *   - no crash, no sanitizer report, no leak;
@@ -15,9 +15,10 @@
  */
 #include <assert.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "../tests/unit/corpus_lines.h"
+#include "podoom/logreader.h"
 #include "podoom/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -96,37 +97,47 @@ static void drain(struct podoom_report_parser *p, int ready, struct podoom_oom_e
 	}
 }
 
-static void push_line(struct podoom_report_parser *p, const char *s, size_t n, uint64_t line_no,
-		      struct podoom_oom_event *last, int *have_last)
-{
-	struct podoom_logline l;
-
-	corpus_line(s, n, line_no, &l);
-	drain(p, podoom_report_parser_push(p, &l), last, have_last);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct podoom_report_parser *p = NULL;
+	struct podoom_logreader *lr = NULL;
+	struct podoom_logline l;
 	struct podoom_oom_event last;
 	int have_last = 0;
-	const char *s = (const char *)data;
-	size_t start = 0;
-	uint64_t line_no = 0;
+	size_t len = 0, cut;
+	char *buf;
 
 	if (size > (1u << 20))
 		return 0;
-	if (podoom_report_parser_new(&p) != 0)
+	/* the input, then a known report on lines of its own */
+	buf = malloc(size + 4096);
+	if (!buf)
 		return 0;
-	while (start < size) {
-		const char *nl = memchr(s + start, '\n', size - start);
-		size_t end = nl ? (size_t)(nl - s) : size;
-
-		push_line(p, s + start, end - start, ++line_no, &last, &have_last);
-		start = end + 1;
+	memcpy(buf, data, size);
+	len = size;
+	buf[len++] = '\n';
+	for (size_t i = 0; i < sizeof(known_report) / sizeof(known_report[0]); i++) {
+		size_t n = strlen(known_report[i]);
+		memcpy(buf + len, known_report[i], n);
+		len += n;
+		buf[len++] = '\n';
 	}
-	for (size_t i = 0; i < sizeof(known_report) / sizeof(known_report[0]); i++)
-		push_line(p, known_report[i], strlen(known_report[i]), ++line_no, &last, &have_last);
+	if (podoom_report_parser_new(&p) != 0 || (lr = podoom_logreader_new(0)) == NULL) {
+		podoom_report_parser_free(p);
+		free(buf);
+		return 0;
+	}
+	/* through the real transport reader, in two chunks cut inside the input */
+	cut = size / 2;
+	podoom_logreader_feed(lr, buf, cut);
+	while (podoom_logreader_next(lr, &l) == 1)
+		drain(p, podoom_report_parser_push(p, &l), &last, &have_last);
+	podoom_logreader_feed(lr, buf + cut, len - cut);
+	while (podoom_logreader_next(lr, &l) == 1)
+		drain(p, podoom_report_parser_push(p, &l), &last, &have_last);
+	podoom_logreader_finish(lr);
+	while (podoom_logreader_next(lr, &l) == 1)
+		drain(p, podoom_report_parser_push(p, &l), &last, &have_last);
 	drain(p, podoom_report_parser_finish(p), &last, &have_last);
 
 	assert(have_last);
@@ -140,5 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(strcmp(last.oom_memcg, "/kubepods/burstable/podaa/bb") == 0);
 	podoom_oom_event_fini(&last);
 	podoom_report_parser_free(p);
+	podoom_logreader_free(lr);
+	free(buf);
 	return 0;
 }

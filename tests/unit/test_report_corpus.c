@@ -9,8 +9,8 @@
  * listed in event_value() below; an unknown key fails the test. Set
  * PODOOM_TEST_DUMP=1 to print what the parser found.
  *
- * Transport prefixes are stripped by the test-only tests/unit/corpus_lines.h
- * until the real reader (branch log-reader) is merged.
+ * Lines go through the real transport reader (podoom_logreader), as in
+ * podoom explain.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,7 +25,7 @@
 
 #include <cmocka.h>
 
-#include "corpus_lines.h"
+#include "podoom/logreader.h"
 #include "podoom/report.h"
 
 #define CORPUS_DIR "tests/fixtures/corpus"
@@ -52,27 +52,26 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
-/* Parse a whole log as the corpus helper splits it. Returns the number of events. */
+/* Parse a whole log as podoom explain reads it: the real transport reader. */
 static size_t parse_log(const char *text, size_t len, struct podoom_oom_event *evs, size_t cap)
 {
 	struct podoom_report_parser *p = NULL;
-	size_t n_ev = 0, start = 0;
-	uint64_t line_no = 0;
+	struct podoom_logreader *lr = podoom_logreader_new(0);
+	struct podoom_logline l;
+	size_t n_ev = 0;
 	struct podoom_oom_event ev;
 
+	assert_non_null(lr);
 	assert_int_equal(podoom_report_parser_new(&p), 0);
-	while (start < len) {
-		const char *nl = memchr(text + start, '\n', len - start);
-		size_t end = nl ? (size_t)(nl - text) : len;
-		struct podoom_logline l;
-
-		corpus_line(text + start, end - start, ++line_no, &l);
+	podoom_logreader_set_year(lr, 2024);
+	assert_int_equal(podoom_logreader_feed(lr, text, len), 0);
+	assert_int_equal(podoom_logreader_finish(lr), 0);
+	while (podoom_logreader_next(lr, &l) == 1) {
 		assert_true(podoom_report_parser_push(p, &l) >= 0);
 		while (podoom_report_parser_next_event(p, &ev) == 0) {
 			assert_true(n_ev < cap);
 			evs[n_ev++] = ev;
 		}
-		start = end + 1;
 	}
 	assert_true(podoom_report_parser_finish(p) >= 0);
 	while (podoom_report_parser_next_event(p, &ev) == 0) {
@@ -80,6 +79,7 @@ static size_t parse_log(const char *text, size_t len, struct podoom_oom_event *e
 		evs[n_ev++] = ev;
 	}
 	podoom_report_parser_free(p);
+	podoom_logreader_free(lr);
 	return n_ev;
 }
 
