@@ -172,6 +172,7 @@ struct entry {
 struct anchor {
 	const char *text;
 	size_t len;
+	char rare; /* a byte of text that ordinary log lines seldom hold: memchr() for it first */
 	uint8_t n;
 	uint8_t idx[SHAPES_MAX];
 };
@@ -358,6 +359,20 @@ static void try_shape(const struct podoom_report_parser *p, size_t i, const char
 	best->match = m;
 }
 
+/* the byte of @a least likely in ordinary kernel log text ('=' and '_' beat letters and spaces) */
+static char rarest_byte(const char *a, size_t len)
+{
+	static const char pref[] = "=_:-";
+
+	for (const char *r = pref; *r; r++)
+		if (memchr(a, *r, len))
+			return *r;
+	for (size_t i = 0; i < len; i++)
+		if (a[i] != ' ')
+			return a[i];
+	return a[0];
+}
+
 static bool classify(const struct podoom_report_parser *p, const char *s, size_t n, bool cpuset_possible,
 		     struct classified *out)
 {
@@ -377,7 +392,9 @@ static bool classify(const struct podoom_report_parser *p, const char *s, size_t
 
 		if (an->n == 0 || (!cpuset_possible && p->shapes[an->idx[0]].shape->kind == PODOOM_REPORT_LINE_CPUSET))
 			continue;
-		if (!memmem(s, n, an->text, an->len))
+		/* most lines lack the anchor's rarest byte: one memchr() (SIMD) settles them,
+		 * where memmem() stops at every space (measured: 22% of podoom explain) */
+		if (n < an->len || !memchr(s, an->rare, n) || !memmem(s, n, an->text, an->len))
 			continue;
 		for (size_t k = 0; k < an->n; k++)
 			try_shape(p, an->idx[k], s, n, &best, &tmp);
@@ -1205,7 +1222,8 @@ static void fill_meta(struct meta *m, const struct podoom_logline *l)
 {
 	size_t hn = l->host ? l->host_len : 0;
 
-	memset(m, 0, sizeof(*m));
+	/* field by field, not memset: this runs for every input line (the 64-byte
+	 * host was 9% of podoom explain) */
 	m->transport = l->transport;
 	m->time.has_mono = l->has_mono;
 	m->time.mono_usec = l->mono_usec;
@@ -1216,12 +1234,14 @@ static void fill_meta(struct meta *m, const struct podoom_logline *l)
 	m->time.line_no = l->line_no;
 	m->kmsg_continued = l->kmsg_continued;
 	m->truncated = l->truncated;
+	m->host_cut = false;
 	if (hn >= sizeof(m->host)) {
 		hn = sizeof(m->host) - 1;
 		m->host_cut = true;
 	}
 	if (hn)
 		memcpy(m->host, l->host, hn);
+	m->host[hn] = '\0';
 }
 
 /* Would a line of @kind continue the open event? */
@@ -1346,6 +1366,12 @@ static void process(struct podoom_report_parser *p, const struct meta *m, const 
 		n = PODOOM_REPORT_LINE_MAX;
 		p->stats.lines_cut++;
 	}
+	/* idle (nothing pending, no event open): a line that matches no shape changes
+	 * nothing, so test it where it lies and skip the copy. Same outcome as the path
+	 * below (no join, no flush, no context), a third of the parser's time on logs of
+	 * mostly unrelated lines. */
+	if (!pd->active && !p->w.open && !classify(p, s, n, false, &c))
+		return;
 	scratch = pd->buf == 0 ? 1 : 0;
 	memcpy(p->bufs[scratch], s, n);
 	s = p->bufs[scratch];
@@ -1468,6 +1494,7 @@ int podoom_report_parser_new(struct podoom_report_parser **ret)
 					goto too_big;
 				p->anchors[k].text = a;
 				p->anchors[k].len = alen;
+				p->anchors[k].rare = rarest_byte(a, alen);
 				p->n_anchors++;
 			}
 			p->anchors[k].idx[p->anchors[k].n++] = (uint8_t)i;
