@@ -9,7 +9,8 @@
 #   - bench/regex_baseline                   (cAdvisor-style regex per line)
 #   - podoom explain --json                  (full extraction and explanation)
 # on one core (taskset -c 0), timed by hyperfine (apt-get install hyperfine),
-# peak RSS by GNU time.
+# peak RSS by GNU time. Output goes to files, not /dev/null: GNU grep stops at
+# the first match when its output is /dev/null.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-explain}
@@ -37,9 +38,9 @@ explain)
 	     "podoom explain: $events events; regex baseline: $base events"
 	cat "$log" >/dev/null
 	hyperfine --warmup 1 --runs 7 --export-markdown "$B/explain.md" \
-		-n "grep -c -F" "$pin grep -c -F 'Killed process' $log" \
-		-n "regex per line" "$pin $B/regex_baseline < $log > /dev/null 2>&1" \
-		-n "podoom explain --json" "$pin $PODOOM explain --json $log > /dev/null"
+		-n "grep -c -F" "$pin grep -c -F 'Killed process' $log > $B/out.grep" \
+		-n "regex per line" "$pin $B/regex_baseline < $log > $B/out.regex 2>&1" \
+		-n "podoom explain --json" "$pin $PODOOM explain --json $log > $B/out.podoom"
 	for cmd in "grep -c -F Killed $log" "$PODOOM explain --json $log"; do
 		/usr/bin/time -f "peak RSS %M KiB: $cmd" $cmd >/dev/null 2>"$B/time.txt" || true
 		tail -n 1 "$B/time.txt"
