@@ -169,10 +169,7 @@ static int parse_args(int argc, char **argv, struct explain_opts *o)
 			usage(stdout);
 			return 1;
 		default:
-			if (optopt)
-				cli_err(CMD, "unknown option '-%c' (see podoom explain --help)", optopt);
-			else
-				cli_err(CMD, "unknown or incomplete option '%s' (see podoom explain --help)", argv[optind - 1]);
+			cli_bad_option(CMD, argv);
 			return -EINVAL;
 		}
 	}

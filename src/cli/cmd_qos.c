@@ -88,11 +88,7 @@ static int parse_args(int argc, char **argv, struct qos_opts *o)
 			usage(stdout);
 			return 1;
 		default:
-			if (optopt)
-				cli_err(CMD, "unknown option '-%c' (see podoom qos --help)", optopt);
-			else
-				cli_err(CMD, "unknown or incomplete option '%s' (see podoom qos --help)",
-					argv[optind - 1]);
+			cli_bad_option(CMD, argv);
 			return -EINVAL;
 		}
 	}
