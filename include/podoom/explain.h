@@ -55,7 +55,8 @@ struct podoom_explanation {
 	struct podoom_cgroup_attr oom_attr;  /* the memcg whose limit was hit */
 	struct podoom_cgroup_attr task_attr; /* the victim's memcg (or its cpuset leaf) */
 	const struct podoom_kernel_profile *kernel; /* the model used, or NULL */
-	bool kernel_from_report;	     /* chosen from the report's format era */
+	bool kernel_from_report;	     /* chosen from the report (not --kernel) */
+	bool kernel_from_release;	     /* ... from the release its stack dump names (else its format era) */
 
 	bool has_victim;
 	int32_t victim_pid;

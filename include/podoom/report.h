@@ -249,6 +249,9 @@ struct podoom_oom_event {
 	char stats_memcg[PODOOM_OOM_PATH_MAX]; /* the first "Memory cgroup stats for" path */
 	unsigned stats_lines;		       /* memcg stats lines (one-liners or memory.stat keys) */
 
+	uint64_t ram_pages; /* show_mem's "N pages RAM" (global OOMs print it), 0 when absent */
+	char kernel_release[64]; /* from the dump_stack "CPU: ... Comm: c Not tainted <release> #n" line, or "" */
+
 	struct podoom_oom_counter memory;
 	struct podoom_oom_counter memsw; /* v1 memory+swap */
 	struct podoom_oom_counter kmem;	 /* v1 */

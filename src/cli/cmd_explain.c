@@ -344,7 +344,8 @@ static void print_human(const struct explain_opts *o, const struct podoom_oom_ev
 	printf("  why:      %s\n", x->text);
 	if (x->n_ranking) {
 		printf("  ranking (kernel %s model%s):\n", x->kernel ? x->kernel->name : "?",
-		       x->kernel_from_report ? ", from the report's format" : "");
+		       x->kernel_from_release ? ", from the release in the report"
+		       : x->kernel_from_report ? ", from the report's format" : "");
 		printf("    %12s  %8s  %5s  %10s  %s\n", "POINTS", "PID", "ADJ", "MEMORY", "COMM");
 		for (size_t i = 0; i < x->n_ranking; i++) {
 			const struct podoom_explain_rank *r = &x->ranking[i];

@@ -389,10 +389,16 @@ int podoom_explain(const struct podoom_oom_event *ev, const struct podoom_explai
 		x->totalpages = lim / page;
 	} else if (opts && opts->node_ram_bytes) {
 		x->totalpages = podoom_totalpages_global(opts->node_ram_bytes / page, opts->node_swap_bytes / page);
+	} else if (ev->ram_pages) {
+		/* the report's own "pages RAM"; swap is not in the report: --node-swap adds it */
+		x->totalpages = podoom_totalpages_global(ev->ram_pages, opts ? opts->node_swap_bytes / page : 0);
 	}
 
 	/* why: recompute from the task table */
 	x->kernel = opts && opts->kernel ? opts->kernel : NULL;
+	if (!x->kernel && ev->kernel_release[0] &&
+	    podoom_kernel_profile_resolve(ev->kernel_release, strlen(ev->kernel_release), &x->kernel) == 0)
+		x->kernel_from_report = x->kernel_from_release = true; /* the most precise */
 	if (!x->kernel) {
 		x->kernel = podoom_explain_kernel_for_era(ev->era_mask);
 		x->kernel_from_report = x->kernel != NULL;

@@ -663,6 +663,44 @@ static void open_event(struct podoom_report_parser *p, const struct meta *m, enu
 
 /* ---- applying a recognised line to the open event ---- */
 
+/*
+ * The kernel release in dump_stack's "Comm: <comm> Not tainted 5.10.0-28-amd64 #1"
+ * (or "Tainted: G  OE  ------------   3.10.0-693.el7.x86_64 #1"): the first token
+ * after the taint part that starts with a digit. The comm may hold spaces, so
+ * look for the taint words rather than counting tokens.
+ */
+static void release_from_rest(struct podoom_oom_event *ev, const struct podoom_report_value *rest)
+{
+	const char *s = rest->text, *end = rest->text + rest->text_len, *t;
+
+	t = memmem(s, rest->text_len, " Not tainted ", 13);
+	if (t)
+		t += 13;
+	else if ((t = memmem(s, rest->text_len, " Tainted: ", 10)) != NULL)
+		t += 10;
+	else
+		return;
+	while (t < end) {
+		const char *tok = t, *te;
+		while (tok < end && *tok == ' ')
+			tok++;
+		te = tok;
+		while (te < end && *te != ' ')
+			te++;
+		if (te > tok && *tok >= '0' && *tok <= '9') {
+			size_t n = (size_t)(te - tok);
+			if (n >= sizeof(ev->kernel_release))
+				n = sizeof(ev->kernel_release) - 1;
+			memcpy(ev->kernel_release, tok, n);
+			ev->kernel_release[n] = '\0';
+			return;
+		}
+		t = te;
+		if (te == tok)
+			return;
+	}
+}
+
 static void apply_header(struct podoom_oom_event *ev, const struct podoom_report_values *v)
 {
 	struct podoom_oom_trigger *t = &ev->trigger;
@@ -876,6 +914,8 @@ static void apply_fields(struct podoom_report_parser *p, const struct classified
 			 PODOOM_OOM_TEXT_MEMS_ALLOWED);
 		break;
 	case PODOOM_REPORT_LINE_CPU:
+		if (has(v, PODOOM_REPORT_FIELD_REST))
+			release_from_rest(ev, &v->v[PODOOM_REPORT_FIELD_REST]);
 		if (has(v, PODOOM_REPORT_FIELD_PID) && !(v->cut & BIT64(PODOOM_REPORT_FIELD_PID))) {
 			ev->trigger.has_pid = true;
 			ev->trigger.pid = to_i32(v->v[PODOOM_REPORT_FIELD_PID].i);
@@ -1008,9 +1048,13 @@ static void apply(struct podoom_report_parser *p, const struct classified *c, co
 		return;
 	}
 	if (kind == PODOOM_REPORT_LINE_SHOW_MEM) {
+		const char *tmpl = p->shapes[c->shape].shape->tmpl;
 		p->show_mem_at = p->seg;
 		if (w->open && w->last_rank < kinds[PODOOM_REPORT_LINE_TABLE_STATE].rank)
 			set_scope(&w->ev, PODOOM_OOM_SCOPE_GLOBAL, PODOOM_OOM_EVIDENCE_SHOW_MEM);
+		/* "N pages RAM": totalram_pages, the global OOM's totalpages without swap */
+		if (w->open && has(&c->values, PODOOM_REPORT_FIELD_COUNT_PAGES) && strstr(tmpl, " pages RAM"))
+			w->ev.ram_pages = c->values.v[PODOOM_REPORT_FIELD_COUNT_PAGES].u;
 		return;
 	}
 	if (kind == PODOOM_REPORT_LINE_KILLED && w->open && w->after_group) {

@@ -163,12 +163,37 @@ static void test_sacrifice_child(void **state)
 	assert_int_equal(o.x.ranking[1].points, 1);
 }
 
+/* a global OOM ranked from the report's own "pages RAM", with the 5.10 model its
+ * stack dump names: the Burstable task far over its request (adj 900) outscores a
+ * small BestEffort one (adj 1000) -- the numbers worked by hand:
+ * totalpages 1048576, so adj counts 1048 pages per point;
+ * stress 250000 + 2100000/4096 + 900*1048 = 1193712, cache 40000 + 97 + 1048000 = 1088097,
+ * postgres 30000 + 73 - 997*1048 = -1014783 (signed since 5.9). */
+static void test_global_from_pages_ram(void **state)
+{
+	struct one o = {0};
+	(void)state;
+	assert_int_equal(explain_file("tests/fixtures/explain/synthetic-5.10-global-burstable-over-request.dmesg", keep, &o), 1);
+	assert_int_equal(o.x.kind, PODOOM_OOM_CLASS_GLOBAL);
+	assert_true(o.x.kernel_from_release);
+	assert_string_equal(o.x.kernel->name, "5.10");
+	assert_int_equal(o.x.totalpages, 1048576);
+	assert_int_equal(o.x.n_ranking, 3);
+	assert_int_equal(o.x.ranking[0].points, 1193712);
+	assert_int_equal(o.x.ranking[1].points, 1088097);
+	assert_int_equal(o.x.ranking[2].points, -1014783);
+	assert_int_equal(o.x.mismatch, PODOOM_EXPLAIN_AGREES);
+	assert_true(o.x.trigger_is_victim);
+	assert_string_equal(o.x.task_attr.pod_uid, "1a2b3c4d-0000-4000-8000-000000000001");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_fixture),
 		cmocka_unit_test(test_machine_capture),
 		cmocka_unit_test(test_sacrifice_child),
+		cmocka_unit_test(test_global_from_pages_ram),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
