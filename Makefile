@@ -1,6 +1,6 @@
 # podoom - one non-recursive GNU Makefile.
 #
-#   make run      bootstrap (apt-get as root), build, run the main job
+#   make run      bootstrap (apt-get as root), build, run the main job (the built-in simulation)
 #   make test     bootstrap, build with ASan+UBSan, run unit + golden + fuzz replay
 #   make          release build of build/release/podoom
 #   make fuzz     libFuzzer targets (clang); make fuzz-run FUZZ_SECONDS=600
@@ -83,7 +83,7 @@ test-build: $(BIN) $(UNIT_BINS) $(REPLAY_BINS)
 
 run: deps
 	@$(MAKE) --no-print-directory build
-	$(BIN) qos --node-memory 8Gi examples/*.yaml
+	$(BIN) simulate
 
 test: deps
 	@$(MAKE) --no-print-directory SAN=1 test-build

@@ -26,6 +26,10 @@ void cli_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf
 /* "FILE:LINE:COL: severity: message" on stderr (LINE:COL left out when 0) */
 void cli_diag(const char *file, uint32_t line, uint32_t col, const char *severity, const char *msg);
 
+/* getopt_long() returned '?' or ':': say which option was wrong (as getopt
+ * would, but with the command's name and where to look) */
+void cli_bad_option(const char *cmd, char **argv);
+
 /* an option's quantity in whole bytes (> 0); prints the error itself */
 int cli_parse_bytes(const char *cmd, const char *opt, const char *s, int64_t *ret);
 
@@ -38,6 +42,7 @@ int cli_table_add(struct cli_table *t, const char *const *cells);
 void cli_table_print(const struct cli_table *t, FILE *out);
 
 int cmd_qos(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 
 #endif

@@ -88,11 +88,7 @@ static int parse_args(int argc, char **argv, struct qos_opts *o)
 			usage(stdout);
 			return 1;
 		default:
-			if (optopt)
-				cli_err(CMD, "unknown option '-%c' (see podoom qos --help)", optopt);
-			else
-				cli_err(CMD, "unknown or incomplete option '%s' (see podoom qos --help)",
-					argv[optind - 1]);
+			cli_bad_option(CMD, argv);
 			return -EINVAL;
 		}
 	}
@@ -339,26 +335,67 @@ static int add_text_row(struct cli_table *t, const struct qos_opts *o, const str
 	return cli_table_add(t, cells);
 }
 
-/* BestEffort pods whose namespace holds only Guaranteed pods otherwise */
-static bool besteffort_among_guaranteed(const struct qos_opts *o, const struct input *ins, size_t nin,
+/* per namespace: how many pods are Guaranteed and how many are not, counted
+ * once (sorted by namespace) so that the check per pod is a binary search */
+struct ns_count {
+	const char *ns;
+	size_t guaranteed, other;
+};
+
+struct ns_counts {
+	struct ns_count *v;
+	size_t n;
+};
+
+static int cmp_ns(const void *a, const void *b)
+{
+	return strcmp(((const struct ns_count *)a)->ns, ((const struct ns_count *)b)->ns);
+}
+
+static int count_namespaces(const struct qos_opts *o, const struct input *ins, size_t nin, struct ns_counts *ret)
+{
+	size_t total = 0, k = 0;
+	struct ns_count *v;
+
+	for (size_t f = 0; f < nin; f++)
+		total += ins[f].m ? podoom_manifests_npods(ins[f].m) : 0;
+	v = calloc(total ? total : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t f = 0; f < nin; f++)
+		for (size_t i = 0; ins[f].m && i < podoom_manifests_npods(ins[f].m); i++) {
+			const struct podoom_pod *p = podoom_manifests_pod(ins[f].m, i);
+			v[k].ns = p->namespace;
+			if (podoom_qos_get(o->kp, p, NULL) == PODOOM_QOS_GUARANTEED)
+				v[k].guaranteed = 1;
+			else
+				v[k].other = 1;
+			k++;
+		}
+	qsort(v, k, sizeof(*v), cmp_ns);
+	ret->n = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (ret->n && strcmp(v[ret->n - 1].ns, v[i].ns) == 0) {
+			v[ret->n - 1].guaranteed += v[i].guaranteed;
+			v[ret->n - 1].other += v[i].other;
+		} else {
+			v[ret->n++] = v[i];
+		}
+	}
+	ret->v = v;
+	return 0;
+}
+
+/* a BestEffort pod whose namespace holds only Guaranteed pods otherwise */
+static bool besteffort_among_guaranteed(const struct qos_opts *o, const struct ns_counts *nc,
 					const struct podoom_pod *pod)
 {
-	size_t guaranteed = 0, other = 0;
+	struct ns_count key = {.ns = pod->namespace}, *c;
 
 	if (podoom_qos_get(o->kp, pod, NULL) != PODOOM_QOS_BESTEFFORT)
 		return false;
-	for (size_t f = 0; f < nin; f++) {
-		for (size_t i = 0; ins[f].m && i < podoom_manifests_npods(ins[f].m); i++) {
-			const struct podoom_pod *p = podoom_manifests_pod(ins[f].m, i);
-			if (p == pod || strcmp(p->namespace, pod->namespace) != 0)
-				continue;
-			if (podoom_qos_get(o->kp, p, NULL) == PODOOM_QOS_GUARANTEED)
-				guaranteed++;
-			else
-				other++;
-		}
-	}
-	return guaranteed > 0 && other == 0;
+	c = bsearch(&key, nc->v, nc->n, sizeof(*nc->v), cmp_ns);
+	return c && c->guaranteed > 0 && c->other == 1; /* the one other pod is this one */
 }
 
 static int report(const struct qos_opts *o, const struct input *ins, size_t nin, size_t *ret_rows)
@@ -366,18 +403,23 @@ static int report(const struct qos_opts *o, const struct input *ins, size_t nin,
 	static const char *const headers[] = {"NAMESPACE", "KIND",  "POD",   "CONTAINER",	 "TYPE",
 					      "QOS",	   "MEM-REQUEST", "MEM-LIMIT", "OOM_SCORE_ADJ"};
 	struct cli_table *t = NULL;
+	struct ns_counts nc = {0};
 	int r = 0;
 
+	if (count_namespaces(o, ins, nin, &nc) < 0)
+		return -ENOMEM;
 	if (!o->json) {
 		t = cli_table_new(9, headers);
-		if (!t)
+		if (!t) {
+			free(nc.v);
 			return -ENOMEM;
+		}
 	}
 	*ret_rows = 0;
 	for (size_t f = 0; f < nin; f++) {
 		for (size_t i = 0; ins[f].m && i < podoom_manifests_npods(ins[f].m); i++) {
 			const struct podoom_pod *pod = podoom_manifests_pod(ins[f].m, i);
-			bool among = besteffort_among_guaranteed(o, ins, nin, pod);
+			bool among = besteffort_among_guaranteed(o, &nc, pod);
 			for (size_t ci = 0; ci < pod->ncontainers; ci++) {
 				struct podoom_adj adj;
 				unsigned bits;
@@ -411,7 +453,7 @@ static int report(const struct qos_opts *o, const struct input *ins, size_t nin,
 			tw.file = ins[f].file;
 			for (size_t i = 0; ins[f].m && i < podoom_manifests_npods(ins[f].m); i++) {
 				const struct podoom_pod *pod = podoom_manifests_pod(ins[f].m, i);
-				bool among = besteffort_among_guaranteed(o, ins, nin, pod);
+				bool among = besteffort_among_guaranteed(o, &nc, pod);
 				tw.pod = pod;
 				for (size_t ci = 0; ci < pod->ncontainers; ci++) {
 					struct podoom_adj adj;
@@ -433,6 +475,7 @@ static int report(const struct qos_opts *o, const struct input *ins, size_t nin,
 	}
 out:
 	cli_table_free(t);
+	free(nc.v);
 	return r;
 }
 

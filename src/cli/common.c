@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,14 @@ void cli_diag(const char *file, uint32_t line, uint32_t col, const char *severit
 		fprintf(stderr, "%s:%u:%u: %s: %s\n", file, line, col, severity, msg);
 	else
 		fprintf(stderr, "%s: %s: %s\n", file, severity, msg);
+}
+
+void cli_bad_option(const char *cmd, char **argv)
+{
+	if (optopt)
+		cli_err(cmd, "unknown option '-%c' (see podoom %s --help)", optopt, cmd);
+	else
+		cli_err(cmd, "unknown or incomplete option '%s' (see podoom %s --help)", argv[optind - 1], cmd);
 }
 
 int cli_parse_bytes(const char *cmd, const char *opt, const char *s, int64_t *ret)

@@ -16,6 +16,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{"qos", cmd_qos, "QoS class and oom_score_adj of every container in Kubernetes manifests"},
+	{"explain", cmd_explain, "which limit a kernel OOM report hit, whose it was, and why that victim"},
 	{"simulate", cmd_simulate, "run a node scenario: limits, kubelet eviction and the OOM killer on a virtual clock"},
 };
 

@@ -318,7 +318,9 @@ unsigned podoom_qos_surprises(const struct podoom_kubelet_profile *kp, const str
 	if (kp->pod_level_resources && !kp->pod_level_empty_fix && pod->has_pod_resources &&
 	    !podoom_pod_level_resources_set(pod) && computed == PODOOM_QOS_BESTEFFORT)
 		s |= PODOOM_SURPRISE_EMPTY_POD_RESOURCES;
-	if (c->memory_request_defaulted)
+	/* limits alone are the usual way to write a Guaranteed pod: say it only where
+	 * the defaulted request did not buy Guaranteed */
+	if (c->memory_request_defaulted && qos != PODOOM_QOS_GUARANTEED)
 		s |= PODOOM_SURPRISE_LIMIT_WITHOUT_REQUEST;
 	if ((c->requests.has_memory && !podoom_quantity_is_whole(&c->requests.memory)) ||
 	    (c->limits.has_memory && !podoom_quantity_is_whole(&c->limits.memory)))
