@@ -1154,7 +1154,7 @@ static const char *oom_why(struct podoom_sim *s, struct qev *q, const struct tre
 			   size_t sel, size_t victim, size_t trigger, size_t nrank, size_t ngroup, const char *group_path)
 {
 	const struct podoom_task *v = &t->raw[sel];
-	char a[32], b[32], c[32], d[32], when[200] = "", trig[100] = "", grp[300] = "", child[200] = "";
+	char a[32], b[32], c[32], d[32], when[200] = "", trig[100] = "", grp[300] = "", child[200] = "", among[48];
 	const char *cls = podoom_oom_class_to_string(level_class(lv));
 
 	if (trigger != victim)
@@ -1167,14 +1167,18 @@ static const char *oom_why(struct podoom_sim *s, struct qev *q, const struct tre
 	if (ngroup > 0)
 		snprintf(grp, sizeof(grp), "; memory.oom.group takes the other %zu process%s of %s with it", ngroup,
 			 ngroup == 1 ? "" : "es", group_path);
+	if (nrank == 1)
+		snprintf(among, sizeof(among), "the only candidate");
+	else
+		snprintf(among, sizeof(among), "the most of %zu candidates", nrank);
 	if (lv != LV_GLOBAL)
 		return qev_printf(q,
 				  "%s OOM: %s reached %s of %s (page cache already reclaimed); the memcg OOM killer "
-				  "chose %s (pid %d, oom_score_adj %d) with %lld points, the most of %zu candidate%s%s%s%s",
+				  "chose %s (pid %d, oom_score_adj %d) with %lld points, %s%s%s%s",
 				  cls,
 				  lv == LV_KUBEPODS ? "all pods together" : (lv == LV_POD ? "the pod" : "the container"),
 				  level_what(lv), fmt_bytes(limit, a, sizeof(a)), v->comm, v->pid, v->oom_score_adj,
-				  (long long)t->tasks[sel].points, nrank, nrank == 1 ? "" : "s", child, trig, grp);
+				  (long long)t->tasks[sel].points, among, child, trig, grp);
 	if (s->last_sample_usec >= 0)
 		snprintf(when, sizeof(when),
 			 "; the kubelet last looked at %s (memory.available %s) and looks again at %s: too late",
