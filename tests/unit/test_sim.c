@@ -15,9 +15,6 @@
 
 #include <cmocka.h>
 
-#include "podoom/logreader.h"
-#include "podoom/report.h"
-#include "podoom/report_write.h"
 #include "podoom/sim.h"
 
 #define MI (1024LL * 1024)
@@ -769,176 +766,6 @@ static void test_series(void **state)
 	podoom_scenario_free(sc);
 }
 
-/* ---- the record is what a report writer needs ------------------------------- */
-
-struct sink {
-	char text[1 << 17];
-	size_t len;
-	unsigned lines;
-};
-
-static void emit_line(void *user, const char *msg, size_t len)
-{
-	struct sink *k = user;
-	int n = snprintf(k->text + k->len, sizeof(k->text) - k->len, "[  %3u.%06u] %.*s\n", 100 + k->lines / 100,
-			 k->lines % 100, (int)len, msg);
-	assert_true(n > 0 && (size_t)n < sizeof(k->text) - k->len);
-	k->len += (size_t)n;
-	k->lines++;
-}
-
-/* the one OOM event in @k, parsed back through the log reader */
-static void parse_back(const struct sink *k, struct podoom_oom_event *ret)
-{
-	struct podoom_logreader *lr = podoom_logreader_new(0);
-	struct podoom_report_parser *p = NULL;
-	struct podoom_logline l;
-	struct podoom_oom_event ev;
-	int n = 0;
-
-	assert_int_equal(podoom_report_parser_new(&p), 0);
-	podoom_logreader_feed(lr, k->text, k->len);
-	podoom_logreader_finish(lr);
-	while (podoom_logreader_next(lr, &l) == 1)
-		podoom_report_parser_push(p, &l);
-	podoom_report_parser_finish(p);
-	while (podoom_report_parser_next_event(p, &ev) == 0) {
-		if (n++ == 0)
-			*ret = ev;
-		else
-			podoom_oom_event_fini(&ev);
-	}
-	assert_int_equal(n, 1);
-	podoom_report_parser_free(p);
-	podoom_logreader_free(lr);
-}
-
-/* an OOM record and the pids its group kill took (the records after it) */
-struct oom_copy {
-	struct podoom_simevent ev;
-	struct podoom_simevent_task tasks[64];
-	struct podoom_simevent_memcg memcgs[64];
-	char paths[64][512];
-	int32_t group[64];
-	size_t ngroup;
-	char group_memcg[512];
-};
-
-static void round_trip_one(const struct oom_copy *o, int cgroup_version, uint64_t ram_pages)
-{
-	struct podoom_report_write_opts w = {
-		.cgroup_version = cgroup_version,
-		.ram_pages = ram_pages,
-		.group_pids = o->ngroup ? o->group : NULL,
-		.n_group = o->ngroup,
-		.group_memcg = o->ngroup ? o->group_memcg : NULL,
-	};
-
-	for (size_t k = 0; k < podoom_kernel_profile_count(); k++) {
-		const struct podoom_kernel_profile *kp = podoom_kernel_profile_at(k);
-		struct sink *out = calloc(1, sizeof(*out));
-		struct podoom_oom_event back;
-		const struct podoom_simevent_task *v = &o->ev.tasks[o->ev.victim];
-
-		assert_non_null(out);
-		if (o->ngroup && (!kp->oom_group || podoom_report_era_for_kernel(kp) == PODOOM_REPORT_ERA_RHEL8)) {
-			free(out); /* no memory.oom.group on that kernel (RHEL 8's line is unverified) */
-			continue;
-		}
-		if (podoom_report_write(kp, &o->ev, &w, emit_line, out) <= 0)
-			fail_msg("kernel %s: nothing written", kp->name);
-		parse_back(out, &back);
-		if (!back.has_victim || back.victim.pid != v->task.pid || strcmp(back.victim.comm, v->task.comm) != 0 ||
-		    back.n_tasks != o->ev.ntasks || back.trigger.pid != o->ev.tasks[o->ev.trigger].task.pid ||
-		    !back.complete)
-			fail_msg("kernel %s: parsed back wrong (victim %d %s, %zu of %zu rows):\n%s", kp->name,
-				 back.victim.pid, back.victim.comm, back.n_tasks, o->ev.ntasks, out->text);
-		for (size_t i = 0; i < back.n_tasks; i++)
-			if (back.tasks[i].pid != o->ev.tasks[i].task.pid ||
-			    back.tasks[i].oom_score_adj != o->ev.tasks[i].task.oom_score_adj ||
-			    back.tasks[i].rss_pages != o->ev.tasks[i].task.rss_pages)
-				fail_msg("kernel %s: task row %zu differs:\n%s", kp->name, i, out->text);
-		if (o->ev.oom_memcg >= 0 ? back.scope != PODOOM_OOM_SCOPE_MEMCG || strcmp(back.oom_memcg, o->ev.scope) != 0
-					: back.scope != PODOOM_OOM_SCOPE_GLOBAL)
-			fail_msg("kernel %s: scope lost (%d, \"%s\"):\n%s", kp->name, back.scope, back.oom_memcg, out->text);
-		if (o->ngroup && (!back.group_kill || back.n_kills != o->ngroup))
-			fail_msg("kernel %s: group kill lost (%zu of %zu):\n%s", kp->name, back.n_kills, o->ngroup, out->text);
-		podoom_oom_event_fini(&back);
-		free(out);
-	}
-}
-
-static void copy_oom(struct oom_copy *o, const struct podoom_simevent *e)
-{
-	assert_true(e->ntasks <= 64 && e->nmemcgs <= 64);
-	memset(o, 0, sizeof(*o));
-	o->ev = *e;
-	memcpy(o->tasks, e->tasks, e->ntasks * sizeof(*e->tasks));
-	for (size_t i = 0; i < e->nmemcgs; i++) {
-		o->memcgs[i] = e->memcgs[i];
-		snprintf(o->paths[i], sizeof(o->paths[i]), "%s", e->memcgs[i].path);
-		o->memcgs[i].path = o->paths[i];
-	}
-	o->ev.tasks = o->tasks;
-	o->ev.memcgs = o->memcgs;
-	o->ev.scope = e->oom_memcg >= 0 ? o->paths[e->oom_memcg] : "/";
-	if (e->oom_group)
-		snprintf(o->group_memcg, sizeof(o->group_memcg), "%s", e->oom_group);
-}
-
-static void test_reports_round_trip(void **state)
-{
-	/* the built-in scenario (container-limit and global OOMs) and a group
-	 * kill; every kernel profile writes each OOM, the parser reads it back */
-	const char *ys[] = {
-		podoom_sim_default_scenario(),
-		"node: {memory: 4Gi, kubelet: {version: \"1.32\"}}\nduration: 5s\npods:\n"
-		"- pod: {metadata: {name: w}, spec: {containers: [{name: c, resources: {limits: {memory: 300Mi}}}]}}\n"
-		"  containers:\n    c:\n      processes:\n"
-		"        - {name: main, usage: [{at: 0s, anon: 20Mi}]}\n"
-		"        - {name: worker, usage: [{at: 0s, anon: 10Mi}, {at: 1s, anon: 500Mi, over: 5s}]}\n",
-	};
-	size_t checked = 0;
-	(void)state;
-
-	for (size_t y = 0; y < 2; y++) {
-		struct podoom_scenario *sc = NULL;
-		struct podoom_sim *s = NULL;
-		struct podoom_diag d = {0};
-		struct podoom_sim_node_info ni;
-		const struct podoom_simevent *e;
-		struct oom_copy *o = calloc(1, sizeof(*o));
-		bool pending = false;
-
-		assert_non_null(o);
-		assert_int_equal(podoom_scenario_parse(ys[y], strlen(ys[y]), &sc, &d), 0);
-		assert_int_equal(podoom_sim_new(sc, NULL, &s, &d), 0);
-		podoom_sim_node_info(s, &ni);
-		while (podoom_sim_next(s, &e) > 0) {
-			if (pending && !(e->type == PODOOM_SIMEVENT_OOM_KILL && e->group_member)) {
-				round_trip_one(o, ni.cgroup_version, (uint64_t)ni.memory_bytes / 4096);
-				pending = false;
-				checked++;
-			}
-			if (e->type == PODOOM_SIMEVENT_OOM_KILL && !e->group_member) {
-				copy_oom(o, e);
-				pending = true;
-			} else if (e->type == PODOOM_SIMEVENT_OOM_KILL && pending) {
-				o->group[o->ngroup++] = e->pid;
-			}
-		}
-		if (pending) {
-			round_trip_one(o, ni.cgroup_version, (uint64_t)ni.memory_bytes / 4096);
-			checked++;
-		}
-		podoom_sim_free(s);
-		podoom_scenario_free(sc);
-		free(o);
-	}
-	/* five OOMs in the built-in scenario, one (a group of two) in the other */
-	assert_int_equal(checked, 6);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -961,7 +788,6 @@ int main(void)
 		cmocka_unit_test(test_given_uid),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_series),
-		cmocka_unit_test(test_reports_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
