@@ -139,7 +139,7 @@ static char *path_beside(const char *file, const char *rel)
 	if (!p)
 		return NULL;
 	memcpy(p, file, dir);
-	strcpy(p + dir, rel);
+	memcpy(p + dir, rel, strlen(rel) + 1);
 	return p;
 }
 

@@ -89,25 +89,25 @@ struct spod {
 	const struct podoom_scenario_pod *sp;
 	struct podoom_sim_pod_info info;
 	struct podoom_sim_container_info *cinfo;
-	char uid[PODOOM_POD_UID_MAX + 1];
 	char *path;
 	int64_t limit;
 	struct ctr *ctrs; /* ctrs[0] is the sandbox */
 	size_t nctrs;
-	enum pod_phase phase;
 	int64_t stop_at_usec;
 	int64_t grace_sec;
-	bool stalled;
 	int64_t anon, file;
 	double slope;
-	int64_t *cws; /* container working sets for the eviction manager */
-	int64_t next_knot;	/* its processes' next curve corner */
-	bool changed;		/* started, stopped, killed or stalled since eval_all */
-	int64_t flat_until;	/* all its processes hold still until then */
-	bool cross_dirty;	/* cross_t must be recomputed */
+	int64_t *cws;		      /* container working sets for the eviction manager */
+	int64_t next_knot;	      /* its processes' next curve corner */
+	int64_t flat_until;	      /* all its processes hold still until then */
 	int64_t cross_t, cross_until; /* its next limit crossing, valid until then */
 	struct podoom_sim_point *series;
 	size_t nseries, series_cap;
+	enum pod_phase phase;
+	bool stalled;
+	bool changed;	  /* started, stopped, killed or stalled since eval_all */
+	bool cross_dirty; /* cross_t must be recomputed */
+	char uid[PODOOM_POD_UID_MAX + 1];
 };
 
 /* Everything one OOM needs, built from the live pods in the kernel's order;
@@ -151,29 +151,22 @@ struct podoom_sim {
 	const struct podoom_kernel_profile *kp;
 	const struct podoom_kubelet_profile *kl;
 	uint64_t seed;
-	char root_path[2], kubepods_path[PODOOM_CGROUP_PATH_MAX];
-	char qos_path[PODOOM_QOS_COUNT][PODOOM_CGROUP_PATH_MAX];
+	char *kubepods_path, *qos_path[PODOOM_QOS_COUNT];
 	int64_t kubepods_limit; /* page-aligned */
-	bool oom_group;
-	bool kubepods_stalled;
 
 	struct spod *pods;
 	size_t npods;
-	int32_t next_pid;
 
 	/* kubelet */
 	struct podoom_eviction_manager em;
 	struct podoom_eviction_pod *epods;
 	struct podoom_eviction_rank *scratch;
 	size_t *epod_map;
-	uint32_t prev_met;
-	bool prev_pressure;
 	int64_t next_sample_usec;
 	int64_t last_sample_usec;
 	int64_t last_available;
 	/* the memcg threshold notifier (cgroup v1, kernelMemcgNotification):
 	 * one level per memory threshold, the working set at which it fires */
-	bool notify;
 	size_t nnotify;
 	int64_t notify_level[PODOOM_EVICTION_MAX_THRESHOLDS];
 	bool notify_alloc[PODOOM_EVICTION_MAX_THRESHOLDS], notify_armed[PODOOM_EVICTION_MAX_THRESHOLDS];
@@ -182,27 +175,26 @@ struct podoom_sim {
 	int64_t now;
 	int64_t kp_anon, kp_file; /* kubepods sums */
 	double kp_slope;
-	bool done, panicked, started;
-	unsigned same_time_steps;
-	/* eval_all()'s cache: the sums hold for eval_time unless dirty */
-	bool dirty;
-	int64_t eval_time, next_knot;
-	/* the next restart or stop of an evicted pod, when !sched_dirty */
-	bool sched_dirty;
-	int64_t next_sched;
-	/* the kubepods and RAM crossings, as pods keep theirs */
-	bool node_cross_dirty;
-	int64_t node_cross_t, node_cross_until;
+	int64_t eval_time, next_knot;		/* eval_all()'s cache: valid unless dirty */
+	int64_t next_sched;			/* the next restart or stop, unless sched_dirty */
+	int64_t node_cross_t, node_cross_until; /* the kubepods and RAM crossings */
 	uint64_t oom_seq;
 	struct podoom_sim_point *nseries;
 	size_t nnseries, nseries_cap;
-
 	struct tree tree; /* the OOM scratch */
 
 	/* event queue */
 	struct qev *q;
 	size_t qhead, qn, qcap;
+
+	int32_t next_pid;
+	uint32_t prev_met;
+	unsigned same_time_steps;
+	bool oom_group, kubepods_stalled, prev_pressure, notify;
+	bool done, panicked, started;
+	bool dirty, sched_dirty, node_cross_dirty;
 	bool have_current;
+	char root_path[2];
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -1029,9 +1021,9 @@ static void stall(struct podoom_sim *s, enum level lv, struct spod *p, struct ct
 	s->dirty = true;
 	if (p)
 		pod_changed(s, p);
-	if (lv == LV_CONTAINER)
+	if (lv == LV_CONTAINER && c)
 		c->stalled = true;
-	else if (lv == LV_POD)
+	else if (lv == LV_POD && p)
 		p->stalled = true;
 	else if (lv == LV_KUBEPODS)
 		s->kubepods_stalled = true;
@@ -2300,6 +2292,18 @@ static int setup_pod(struct podoom_sim *s, struct spod *p, const struct podoom_s
 	return 0;
 }
 
+/* the path of @spec in a buffer of its own size */
+static int path_dup(const struct podoom_cgroup_spec *spec, char **ret)
+{
+	char buf[PODOOM_CGROUP_PATH_MAX];
+	int r = podoom_cgroup_path_format(spec, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	*ret = strdup(buf);
+	return *ret ? 0 : -ENOMEM;
+}
+
 int podoom_sim_new(const struct podoom_scenario *sc, const struct podoom_sim_options *opts, struct podoom_sim **ret,
 		   struct podoom_diag *diag)
 {
@@ -2397,15 +2401,15 @@ int podoom_sim_new(const struct podoom_scenario *sc, const struct podoom_sim_opt
 	s->oom_group = nd->cgroup_version == 2 && s->kl->memory_oom_group &&
 		       !(nd->kubelet.has_single_process_oom_kill && nd->kubelet.single_process_oom_kill);
 	s->node.oom_group = s->oom_group && s->kp->oom_group;
-	strcpy(s->root_path, "/");
+	s->root_path[0] = '/';
 	spec.driver = nd->driver;
 	spec.level = PODOOM_CGROUP_LEVEL_KUBEPODS;
-	if (podoom_cgroup_path_format(&spec, s->kubepods_path, sizeof(s->kubepods_path)) < 0)
+	if (path_dup(&spec, &s->kubepods_path) < 0)
 		goto fail;
+	spec.level = PODOOM_CGROUP_LEVEL_QOS;
 	for (int q = PODOOM_QOS_BURSTABLE; q <= PODOOM_QOS_BESTEFFORT; q++) {
-		spec.level = PODOOM_CGROUP_LEVEL_QOS;
 		spec.qos = (enum podoom_qos)q;
-		if (podoom_cgroup_path_format(&spec, s->qos_path[q], sizeof(s->qos_path[q])) < 0)
+		if (path_dup(&spec, &s->qos_path[q]) < 0)
 			goto fail;
 	}
 	s->node.kubepods_path = s->kubepods_path;
@@ -2498,6 +2502,9 @@ void podoom_sim_free(struct podoom_sim *s)
 	free(s->epod_map);
 	free(s->nseries);
 	tree_fini(&s->tree);
+	free(s->kubepods_path);
+	for (int q = 0; q < PODOOM_QOS_COUNT; q++)
+		free(s->qos_path[q]);
 	free(s);
 }
 
