@@ -109,11 +109,7 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 			usage(stdout);
 			return 1;
 		default:
-			if (optopt)
-				cli_err(CMD, "unknown option '-%c' (see podoom simulate --help)", optopt);
-			else
-				cli_err(CMD, "unknown or incomplete option '%s' (see podoom simulate --help)",
-					argv[optind - 1]);
+			cli_bad_option(CMD, argv);
 			return -EINVAL;
 		}
 	}

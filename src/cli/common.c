@@ -30,7 +30,9 @@ void cli_diag(const char *file, uint32_t line, uint32_t col, const char *severit
 
 void cli_bad_option(const char *cmd, char **argv)
 {
-	if (optopt)
+	/* a long option without its argument leaves its code (>= 256, not a
+	 * character) in optopt: name it as written instead */
+	if (optopt > ' ' && optopt < 127)
 		cli_err(cmd, "unknown option '-%c' (see podoom %s --help)", optopt, cmd);
 	else
 		cli_err(cmd, "unknown or incomplete option '%s' (see podoom %s --help)", argv[optind - 1], cmd);
