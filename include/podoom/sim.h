@@ -84,7 +84,8 @@ int podoom_sim_new(const struct podoom_scenario *sc, const struct podoom_sim_opt
  * podoom_sim_next() - run until the next event.
  * *ret points into the simulator and stays valid until the next call.
  * Return: 1 with *ret set; 0 when the scenario's duration has passed (or the
- * node panicked); -ENOMEM.
+ * node panicked); -ENOMEM; another negative errno only if the engine found
+ * itself inconsistent (a bug: -ELOOP for an OOM loop that kills nothing).
  */
 int podoom_sim_next(struct podoom_sim *s, const struct podoom_simevent **ret);
 

@@ -33,7 +33,8 @@ enum podoom_simevent_type {
 	PODOOM_SIMEVENT_PANIC,	       /* global OOM with nothing killable: "System is deadlocked
 					  on memory", the node panics and the run ends */
 	PODOOM_SIMEVENT_SAMPLE,	       /* the kubelet's eviction manager looked (every
-					  housekeeping interval) and did nothing */
+					  housekeeping interval, or its memcg notifier fired);
+					  comes before what that look decided */
 	PODOOM_SIMEVENT_TYPE_COUNT
 };
 
