@@ -112,6 +112,8 @@ struct podoom_simevent {
 	int32_t oom_memcg;	   /* index into memcgs of the scope; -1 global */
 	size_t victim, trigger;	   /* indexes into tasks: the victim; the task whose
 				      allocation failed ("<comm> invoked oom-killer") */
+	size_t selected;	   /* the task the scan chose: the victim, or its parent
+				      on kernels that "sacrifice a child" */
 	uint64_t totalpages;
 
 	/* container_exit, restart */

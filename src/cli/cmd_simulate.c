@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "podoom/host.h"
 #include "podoom/quantity.h"
+#include "podoom/report_write.h"
 #include "podoom/sim.h"
 #include "sim_plot.h"
 
@@ -23,6 +24,7 @@ struct sim_opts {
 	bool has_seed;
 	uint64_t seed;
 	const char *svg, *html;
+	const char *kernel_log; /* "-": the kernel log alone on stdout */
 	const char *file; /* NULL: the built-in scenario */
 };
 
@@ -40,6 +42,8 @@ static void usage(FILE *out)
 		"      --json            one JSON object per event per line\n"
 		"      --svg FILE        chart every pod's memory over time into FILE\n"
 		"      --html FILE       the chart and the event table as one HTML page\n"
+		"      --kernel-log FILE every OOM kill as the node's kernel prints it (dmesg\n"
+		"                        format); - prints it alone on stdout, for podoom explain\n"
 		"      --seed N          seed for pod UIDs, container IDs and pids (default: the\n"
 		"                        scenario's seed:, else 0)\n"
 		"      --samples         also show kubelet samples that changed nothing\n"
@@ -66,11 +70,12 @@ static int parse_seed(const char *s, uint64_t *ret)
 
 static int parse_args(int argc, char **argv, struct sim_opts *o)
 {
-	enum { OPT_JSON = 256, OPT_SVG, OPT_HTML, OPT_SEED, OPT_SAMPLES, OPT_SHOW };
+	enum { OPT_JSON = 256, OPT_SVG, OPT_HTML, OPT_SEED, OPT_SAMPLES, OPT_SHOW, OPT_KERNEL_LOG };
 	static const struct option longopts[] = {
 		{"json", no_argument, NULL, OPT_JSON},
 		{"svg", required_argument, NULL, OPT_SVG},
 		{"html", required_argument, NULL, OPT_HTML},
+		{"kernel-log", required_argument, NULL, OPT_KERNEL_LOG},
 		{"seed", required_argument, NULL, OPT_SEED},
 		{"samples", no_argument, NULL, OPT_SAMPLES},
 		{"show-scenario", no_argument, NULL, OPT_SHOW},
@@ -85,6 +90,9 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 		switch (c) {
 		case OPT_JSON:
 			o->json = true;
+			break;
+		case OPT_KERNEL_LOG:
+			o->kernel_log = optarg;
 			break;
 		case OPT_SVG:
 			o->svg = optarg;
@@ -524,6 +532,74 @@ static void summary(const size_t *count, uint64_t ooms)
 	       count[PODOOM_SIMEVENT_RESTART], count[PODOOM_SIMEVENT_RESTART] == 1 ? "" : "s");
 }
 
+/* --- --kernel-log: each OOM as the node's kernel prints it --------------------- */
+
+struct klog {
+	FILE *out;
+	int64_t time_usec;
+	unsigned line;
+};
+
+static void klog_emit(void *user, const char *msg, size_t len)
+{
+	struct klog *k = user;
+	/* dmesg's "[seconds.micros]" since boot; a report's lines 1 us apart */
+	uint64_t t = (uint64_t)k->time_usec + 100000000u + k->line++;
+	fprintf(k->out, "[%5llu.%06llu] %.*s\n", (unsigned long long)(t / 1000000), (unsigned long long)(t % 1000000),
+		(int)len, msg);
+}
+
+/* a release string the kernel profile's reports would carry, e.g. "6.1.0-podoom" */
+static void release_for(const struct podoom_kernel_profile *kp, char *buf, size_t size)
+{
+	const char *n = kp->name;
+	unsigned dots = 0;
+
+	for (const char *p = n; *p; p++)
+		dots += *p == '.';
+	if (strcmp(n, "rhel7") == 0)
+		snprintf(buf, size, "3.10.0-1160.el7.x86_64");
+	else if (strcmp(n, "rhel8") == 0)
+		snprintf(buf, size, "4.18.0-553.el8_10.x86_64");
+	else
+		snprintf(buf, size, "%s%s-podoom", n, dots >= 2 ? "" : ".0");
+}
+
+static bool in_subtree(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/' || strcmp(root, "/") == 0);
+}
+
+static int write_kernel_log(FILE *out, const struct podoom_sim *sim, const struct podoom_simevent *e)
+{
+	struct podoom_sim_node_info ni;
+	struct podoom_report_write_opts wo = {0};
+	struct klog k = {.out = out, .time_usec = e->time_usec};
+	int32_t group[256];
+	size_t ng = 0;
+	char release[64];
+
+	podoom_sim_node_info(sim, &ni);
+	release_for(ni.kernel, release, sizeof(release));
+	wo.release = release;
+	wo.ram_pages = (uint64_t)ni.memory_bytes / 4096;
+	wo.cgroup_version = ni.cgroup_version;
+	if (e->oom_group) {
+		/* memory.oom.group: every task of the group's subtree but the -1000 ones */
+		for (size_t i = 0; i < e->ntasks && ng < sizeof(group) / sizeof(group[0]); i++) {
+			const struct podoom_task *t = &e->tasks[i].task;
+			if (i != e->victim && t->memcg >= 0 && (size_t)t->memcg < e->nmemcgs &&
+			    t->oom_score_adj != PODOOM_OOM_SCORE_ADJ_MIN && in_subtree(e->memcgs[t->memcg].path, e->oom_group))
+				group[ng++] = t->pid;
+		}
+		wo.group_pids = group;
+		wo.n_group = ng;
+		wo.group_memcg = e->oom_group;
+	}
+	return podoom_report_write(ni.kernel, e, &wo, klog_emit, &k);
+}
+
 int cmd_simulate(int argc, char **argv)
 {
 	struct sim_opts o = {0};
@@ -538,6 +614,8 @@ int cmd_simulate(int argc, char **argv)
 	char *buf = NULL;
 	const char *name;
 	int r, rc = EXIT_OK;
+	FILE *klog = NULL;
+	bool quiet = false;
 
 	r = parse_args(argc, argv, &o);
 	if (r != 0)
@@ -564,9 +642,25 @@ int cmd_simulate(int argc, char **argv)
 		rc = EXIT_INPUT;
 		goto out;
 	}
-	if (!o.json)
+	if (o.kernel_log && strcmp(o.kernel_log, "-") == 0) {
+		klog = stdout;
+		quiet = true; /* the kernel log alone, for a pipe into podoom explain */
+	} else if (o.kernel_log && (klog = fopen(o.kernel_log, "we")) == NULL) {
+		cli_err(CMD, "--kernel-log %s: %s", o.kernel_log, strerror(errno));
+		rc = EXIT_FAILURE_RUNTIME;
+		goto out;
+	}
+	if (!o.json && !quiet)
 		print_header(sim, name);
 	while ((r = podoom_sim_next(sim, &e)) > 0) {
+		if (klog && e->type == PODOOM_SIMEVENT_OOM_KILL && e->tasks && !e->group_member &&
+		    write_kernel_log(klog, sim, e) < 0) {
+			cli_err(CMD, "cannot write the kernel report of the OOM at %lld us", (long long)e->time_usec);
+			rc = EXIT_FAILURE_RUNTIME;
+			goto out;
+		}
+		if (quiet)
+			continue;
 		count[e->type]++;
 		if (e->type == PODOOM_SIMEVENT_OOM_KILL && !e->group_member)
 			ooms++;
@@ -588,7 +682,7 @@ int cmd_simulate(int argc, char **argv)
 		rc = EXIT_FAILURE_RUNTIME;
 		goto out;
 	}
-	if (!o.json)
+	if (!o.json && !quiet)
 		summary(count, ooms);
 	if (o.svg && sim_plot_write(o.svg, false, sim, &pev, name) < 0)
 		rc = EXIT_FAILURE_RUNTIME;
@@ -599,6 +693,10 @@ nomem:
 	cli_err(CMD, "out of memory");
 	rc = EXIT_FAILURE_RUNTIME;
 out:
+	if (klog && klog != stdout && fclose(klog) != 0 && rc == EXIT_OK) {
+		cli_err(CMD, "--kernel-log %s: %s", o.kernel_log, strerror(errno));
+		rc = EXIT_FAILURE_RUNTIME;
+	}
 	sim_plot_events_free(&pev);
 	podoom_sim_free(sim);
 	podoom_scenario_free(sc);

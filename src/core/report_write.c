@@ -230,6 +230,23 @@ static void write_show_mem(struct writer *w, const struct podoom_report_write_op
 	put_shape(w, shape_for(w->era, PODOOM_REPORT_LINE_SHOW_MEM, "pages reserved", NULL), &v);
 }
 
+/* is memcg @i at or below the OOM's memcg? (a memcg OOM's table lists only those tasks:
+ * dump_tasks() walks mem_cgroup_scan_tasks()) */
+static bool in_oom_scope(const struct podoom_simevent *ev, int32_t i)
+{
+	const char *root, *path;
+	size_t n;
+
+	if (ev->oom_memcg < 0 || (size_t)ev->oom_memcg >= ev->nmemcgs)
+		return true; /* global: every task */
+	if (i < 0 || (size_t)i >= ev->nmemcgs)
+		return false;
+	root = ev->memcgs[ev->oom_memcg].path;
+	path = ev->memcgs[i].path;
+	n = strlen(root);
+	return strcmp(root, "/") == 0 || (strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/'));
+}
+
 static void write_table(struct writer *w, const struct podoom_simevent *ev)
 {
 	struct podoom_report_values v = {0};
@@ -238,6 +255,8 @@ static void write_table(struct writer *w, const struct podoom_simevent *ev)
 	put_shape(w, shape_for(w->era, PODOOM_REPORT_LINE_TABLE_HEADER, NULL, NULL), &v);
 	for (size_t i = 0; i < ev->ntasks; i++) {
 		const struct podoom_simevent_task *t = &ev->tasks[i];
+		if (!in_oom_scope(ev, t->task.memcg))
+			continue;
 		memset(&v, 0, sizeof(v));
 		set_i(&v, PODOOM_REPORT_FIELD_PID, t->task.pid);
 		set_i(&v, PODOOM_REPORT_FIELD_UID, t->task.uid);
@@ -327,15 +346,17 @@ int podoom_report_write(const struct podoom_kernel_profile *kp, const struct pod
 		put_shape(&w, shape_for(w.era, PODOOM_REPORT_LINE_OOM_KILL, memcg ? "oom_memcg=" : "global_oom", NULL), &v);
 	}
 
-	/* up to 5.0: "Kill process N (c) score S or sacrifice child" */
+	/* up to 5.0: "Kill process N (c) score S or sacrifice child": N is the task the
+	 * scan chose; the Killed line then names the child it sacrificed, if any */
 	{
+		const struct podoom_simevent_task *sel = ev->selected < ev->ntasks ? &ev->tasks[ev->selected] : victim;
 		struct podoom_oom_scope scope = {.memcgs = NULL, .oom_memcg = -1, .totalpages = ev->totalpages};
 		uint32_t score = 0;
 		memset(&v, 0, sizeof(v));
-		(void)podoom_badness_printed_score(kp, &scope, &victim->task, &score);
+		(void)podoom_badness_printed_score(kp, &scope, &sel->task, &score);
 		set_u(&v, PODOOM_REPORT_FIELD_MSG, (uint64_t)msg);
-		set_i(&v, PODOOM_REPORT_FIELD_PID, victim->task.tgid ? victim->task.tgid : victim->task.pid);
-		set_t(&v, PODOOM_REPORT_FIELD_COMM, victim->task.comm);
+		set_i(&v, PODOOM_REPORT_FIELD_PID, sel->task.tgid ? sel->task.tgid : sel->task.pid);
+		set_t(&v, PODOOM_REPORT_FIELD_COMM, sel->task.comm);
 		set_i(&v, PODOOM_REPORT_FIELD_SCORE, score);
 		put_shape(&w, shape_for(w.era, PODOOM_REPORT_LINE_SELECT, "sacrifice", NULL), &v);
 	}

@@ -1289,6 +1289,7 @@ static int oom_record(struct podoom_sim *s, struct tree *t, enum level lv, const
 	q->ev.nmemcgs = t->nmc;
 	q->ev.oom_memcg = mc;
 	q->ev.victim = victim;
+	q->ev.selected = sel;
 	q->ev.trigger = trigger;
 	q->ev.totalpages = scope->totalpages;
 	q->ev.why = oom_why(s, q, t, lv, limit, sel, victim, trigger, nrank, ngroup, group >= 0 ? meta[group].path : "");
