@@ -67,15 +67,16 @@ static int add_pod(struct podoom_podnames *t, const char *uid, size_t ul, const 
 		}
 	if (podoom_grow(&t->pods, &t->pods_cap, t->npods + 1, sizeof(*t->pods), 16) < 0)
 		return -ENOMEM;
-	p.uid = dup_n(uid, ul);
-	p.namespace = dup_n(ns, nl);
-	p.name = dup_n(name, namel);
-	if (!p.uid || !p.namespace || !p.name) {
-		free((char *)p.uid);
-		free((char *)p.namespace);
-		free((char *)p.name);
+	char *u = dup_n(uid, ul), *n = dup_n(ns, nl), *nm = dup_n(name, namel);
+	if (!u || !n || !nm) {
+		free(u);
+		free(n);
+		free(nm);
 		return -ENOMEM;
 	}
+	p.uid = u;
+	p.namespace = n;
+	p.name = nm;
 	t->pods[t->npods] = p;
 	*ret_index = t->npods++;
 	return 0;
