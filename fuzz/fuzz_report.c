@@ -9,6 +9,7 @@
  *   - bounded: push never reports more ready events than the queue holds, and
  *     every event respects its caps (rows, kills, NUL-terminated texts,
  *     enums in range);
+ *   - every event explains: a known kind, a text, a ranking in order;
  *   - garbage never costs a report: a known complete 5.4 report pushed after
  *     the input comes out as the last event, complete, with its victim, its
  *     group kill and its table.
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "podoom/explain.h"
 #include "podoom/logreader.h"
 #include "podoom/report.h"
 
@@ -89,7 +91,15 @@ static void drain(struct podoom_report_parser *p, int ready, struct podoom_oom_e
 
 	assert(ready >= 0 && ready <= PODOOM_REPORT_QUEUE_MAX);
 	while (podoom_report_parser_next_event(p, &ev) == 0) {
+		struct podoom_explanation x;
 		check_event(&ev);
+		/* explain every event too: attribution of any path, the model on any table */
+		assert(podoom_explain(&ev, NULL, &x) == 0);
+		assert(x.kind < PODOOM_OOM_CLASS_COUNT && x.mismatch < PODOOM_EXPLAIN_MISMATCH_COUNT);
+		assert(memchr(x.text, '\0', sizeof(x.text)) != NULL && x.text[0] != '\0');
+		assert(x.n_ranking <= PODOOM_EXPLAIN_RANKING_MAX);
+		for (size_t i = 1; i < x.n_ranking; i++)
+			assert(x.ranking[i - 1].points >= x.ranking[i].points);
 		if (*have_last)
 			podoom_oom_event_fini(last);
 		*last = ev;
