@@ -26,4 +26,8 @@ int podoom_file_read(const char *path, size_t max_bytes, char **ret_buf, size_t 
  */
 int podoom_host_memtotal(const char *root, int64_t *ret_bytes);
 
+/* podoom_host_memavailable() - MemAvailable from <root>/proc/meminfo in bytes;
+ * same returns. */
+int podoom_host_memavailable(const char *root, int64_t *ret_bytes);
+
 #endif

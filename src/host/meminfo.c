@@ -7,11 +7,12 @@
 
 #define MEMINFO_MAX_BYTES (64u << 10)
 
-int podoom_host_memtotal(const char *root, int64_t *ret_bytes)
+/* "<key>: <n> kB" of <root>/proc/meminfo, in bytes (cAdvisor: the kB value times 1024) */
+static int meminfo_field(const char *root, const char *key, int64_t *ret_bytes)
 {
 	char path[4096];
 	char *buf = NULL;
-	size_t len;
+	size_t len, kl = strlen(key);
 	int r;
 
 	if (snprintf(path, sizeof(path), "%s/proc/meminfo", root) >= (int)sizeof(path))
@@ -19,12 +20,11 @@ int podoom_host_memtotal(const char *root, int64_t *ret_bytes)
 	r = podoom_file_read(path, MEMINFO_MAX_BYTES, &buf, &len);
 	if (r < 0)
 		return r;
-	/* cAdvisor: MemTotal:\s*([0-9]+) kB, times 1024 */
 	r = -ENOENT;
 	for (const char *p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (strncmp(p, "MemTotal:", 9) != 0)
+		if (strncmp(p, key, kl) != 0 || p[kl] != ':')
 			continue;
-		p += 9;
+		p += kl + 1;
 		while (*p == ' ' || *p == '\t')
 			p++;
 		int64_t kb = 0;
@@ -38,4 +38,14 @@ int podoom_host_memtotal(const char *root, int64_t *ret_bytes)
 	}
 	free(buf);
 	return r;
+}
+
+int podoom_host_memtotal(const char *root, int64_t *ret_bytes)
+{
+	return meminfo_field(root, "MemTotal", ret_bytes);
+}
+
+int podoom_host_memavailable(const char *root, int64_t *ret_bytes)
+{
+	return meminfo_field(root, "MemAvailable", ret_bytes);
 }

@@ -1,0 +1,164 @@
+/* test_run_real.c - `podoom run -- CMD` against this machine's kernel: a
+ * command outgrowing its limit is OOM-killed and explained, one that fits is
+ * not, and nothing is left behind, even when podoom itself is SIGKILLed
+ * mid-run (its cgroup is reaped by the next run, its child dies with it).
+ * Skipped, with the reason, without root or a memory cgroup controller. */
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "podoom/cgroup.h"
+
+static struct podoom_cgroup_root root;
+static char podoom[PATH_MAX + 16];
+static const char *skip_reason;
+
+static int setup(void **state)
+{
+	char self[PATH_MAX];
+	ssize_t n;
+	(void)state;
+	if (geteuid() != 0)
+		skip_reason = "podoom run needs root";
+	else if (podoom_cgroup_detect("/", &root) < 0)
+		skip_reason = "no memory cgroup controller on this machine";
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		*strrchr(self, '/') = '\0'; /* build/<tree>/tests */
+		*strrchr(self, '/') = '\0';
+		snprintf(podoom, sizeof(podoom), "%s/podoom", self);
+	}
+	if (!skip_reason && access(podoom, X_OK) != 0)
+		skip_reason = "the podoom binary is not built next to the tests";
+	if (skip_reason)
+		print_message("skip reason: %s\n", skip_reason);
+	return 0;
+}
+
+static json_t *run_json(const char *args)
+{
+	char cmd[PATH_MAX + 512], line[4096];
+	FILE *p;
+	json_t *j = NULL;
+
+	snprintf(cmd, sizeof(cmd), "%s run --json %s", podoom, args);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	if (fgets(line, sizeof(line), p))
+		j = json_loads(line, 0, NULL);
+	pclose(p);
+	assert_non_null(j);
+	return j;
+}
+
+/* podoom-<pid>-run directories of @pid (0: of any pid) */
+static int leftovers(pid_t pid)
+{
+	DIR *d = opendir(root.mount);
+	struct dirent *e;
+	int n = 0;
+	char want[64];
+
+	snprintf(want, sizeof(want), "podoom-%ld-run", (long)pid);
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (pid ? strcmp(e->d_name, want) == 0
+			: strncmp(e->d_name, "podoom-", 7) == 0 && strstr(e->d_name, "-run"))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_oom_killed_and_explained(void **state)
+{
+	json_t *j;
+	(void)state;
+	if (skip_reason)
+		skip();
+	/* tail keeps its one endless "line" in memory: 200 MB against a 32 MiB limit */
+	j = run_json("--memory-limit 32Mi -- sh -c 'head -c 200000000 /dev/zero | tail'");
+	assert_true(json_is_true(json_object_get(j, "oom_killed")));
+	assert_int_equal(json_integer_value(json_object_get(j, "oom_kills")), 1);
+	assert_int_equal(json_integer_value(json_object_get(j, "exit_code")), 137);
+	assert_string_equal(json_string_value(json_object_get(j, "victim")), "tail");
+	/* Burstable (no CPU), request 32Mi on a 23 GiB host: below MemTotal/1000, so 999 */
+	assert_int_equal(json_integer_value(json_object_get(j, "oom_score_adj")), 999);
+	assert_non_null(strstr(json_string_value(json_object_get(j, "explanation")), "limit"));
+	json_decref(j);
+	assert_int_equal(leftovers(0), 0);
+}
+
+static void test_fits(void **state)
+{
+	json_t *j;
+	(void)state;
+	if (skip_reason)
+		skip();
+	j = run_json("--memory-limit 64Mi -- sh -c 'exit 3'");
+	assert_false(json_is_true(json_object_get(j, "oom_killed")));
+	assert_int_equal(json_integer_value(json_object_get(j, "exit_code")), 3);
+	assert_true(json_is_null(json_object_get(j, "explanation")));
+	json_decref(j);
+	assert_int_equal(leftovers(0), 0);
+}
+
+/* SIGKILL podoom mid-run: its child dies with it, its cgroup is reaped next time */
+static void test_sigkilled_podoom_leaves_nothing(void **state)
+{
+	pid_t pid, sleeper = 0;
+	char path[PATH_MAX];
+	int i;
+	(void)state;
+	if (skip_reason)
+		skip();
+	pid = fork();
+	if (pid == 0) {
+		execl(podoom, podoom, "run", "--memory-limit", "64Mi", "--", "sleep", "300", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500 && !leftovers(pid); i++)
+		usleep(10000);
+	assert_int_equal(leftovers(pid), 1);
+	for (i = 0; i < 500 && !sleeper; i++) { /* the sleep, in the container's cgroup */
+		pid_t pids[4];
+		snprintf(path, sizeof(path), "podoom-%ld-run", (long)pid);
+		if (podoom_cgroup_pids(&root, path, pids, 4) >= 1)
+			sleeper = pids[0];
+		else
+			usleep(10000);
+	}
+	assert_true(sleeper > 0);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	for (i = 0; i < 500 && kill(sleeper, 0) == 0; i++)
+		usleep(10000);
+	assert_int_equal(kill(sleeper, 0), -1); /* PR_SET_PDEATHSIG took it */
+	assert_int_equal(leftovers(pid), 1);	/* SIGKILL left the cgroup: the next run reaps it */
+	json_decref(run_json("--memory-limit 16Mi -- true"));
+	assert_int_equal(leftovers(pid), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_oom_killed_and_explained),
+		cmocka_unit_test(test_fits),
+		cmocka_unit_test(test_sigkilled_podoom_leaves_nothing),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
