@@ -35,7 +35,7 @@
 #define HOST_MARGIN_BYTES (512LL << 20)
 
 struct run_opts {
-	bool json;
+	bool json, cleanup;
 	int64_t limit_bytes, request_bytes;
 	bool has_request;
 	const struct podoom_kubelet_profile *kp;
@@ -64,6 +64,7 @@ static void usage(FILE *out)
 		"                                 API server defaults it)\n"
 		"      --kubelet-version X.Y      kubelet release for oom_score_adj (default 1.36)\n"
 		"      --json                     one JSON object with the outcome\n"
+		"      --cleanup                  only remove what a killed podoom run left behind\n"
 		"  -h, --help                     show this help\n"
 		"\n"
 		"Exit status: the command's own exit status; 128+N when a signal N killed it\n"
@@ -72,12 +73,13 @@ static void usage(FILE *out)
 
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
-	enum { OPT_LIMIT = 256, OPT_REQUEST, OPT_KUBELET, OPT_JSON };
+	enum { OPT_LIMIT = 256, OPT_REQUEST, OPT_KUBELET, OPT_JSON, OPT_CLEANUP };
 	static const struct option longopts[] = {
 		{"memory-limit", required_argument, NULL, OPT_LIMIT},
 		{"memory-request", required_argument, NULL, OPT_REQUEST},
 		{"kubelet-version", required_argument, NULL, OPT_KUBELET},
 		{"json", no_argument, NULL, OPT_JSON},
+		{"cleanup", no_argument, NULL, OPT_CLEANUP},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -106,6 +108,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case OPT_JSON:
 			o->json = true;
 			break;
+		case OPT_CLEANUP:
+			o->cleanup = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -114,6 +119,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			return -EINVAL;
 		}
 	}
+	if (o->cleanup)
+		return 0;
 	if (!o->limit_bytes) {
 		cli_err(CMD, "--memory-limit is required (see podoom run --help)");
 		return -EINVAL;
@@ -220,6 +227,12 @@ int cmd_run(int argc, char **argv)
 	if (podoom_cgroup_detect("/", &root) < 0) {
 		cli_err(CMD, "no memory cgroup controller on this machine (neither cgroup v1 memory nor v2 with memory)");
 		return EXIT_FAILURE_RUNTIME;
+	}
+	if (o.cleanup) {
+		r = podoom_cgroup_reap_stale(&root, &reaped);
+		printf("podoom run: removed %u cgroup%s left by podoom runs that were killed\n", reaped,
+		       reaped == 1 ? "" : "s");
+		return r < 0 ? EXIT_FAILURE_RUNTIME : EXIT_OK;
 	}
 	if (podoom_host_memtotal("", &memtotal) < 0 || podoom_host_memavailable("", &avail) < 0) {
 		cli_err(CMD, "cannot read /proc/meminfo");
