@@ -343,11 +343,13 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	close(go[1]);
 	go[1] = -1;
-	while (waitpid(child, &status, 0) < 0) {
+	for (int asked = 0; waitpid(child, &status, 0) < 0;) {
 		if (errno != EINTR)
 			goto out;
 		if (stop_signal) {
-			kill(child, SIGTERM);
+			/* the first signal is passed on as SIGTERM, as a runtime stops a
+			 * container; a second one kills */
+			kill(child, asked++ ? SIGKILL : SIGTERM);
 			stop_signal = 0;
 		}
 	}
