@@ -44,6 +44,7 @@ void cli_table_print(const struct cli_table *t, FILE *out);
 int cmd_qos(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 
 #endif

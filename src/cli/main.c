@@ -19,6 +19,7 @@ static const struct {
 	{"explain", cmd_explain, "which limit a kernel OOM report hit, whose it was, and why that victim"},
 	{"simulate", cmd_simulate, "run a node scenario: limits, kubelet eviction and the OOM killer on a virtual clock"},
 	{"run", cmd_run, "run one command in a real memory cgroup as a one-container pod; why it was killed"},
+	{"top", cmd_top, "who the OOM killer takes next on this node, at every limit"},
 };
 
 static void usage(FILE *out)
