@@ -9,9 +9,12 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "podoom/cgroup_path.h"
+#include "podoom/duration.h"
 #include "podoom/procscan.h"
 #include "podoom/quantity.h"
 
@@ -20,6 +23,8 @@
 
 struct top_opts {
 	bool json;
+	int64_t interval_usec; /* 0: one scan */
+	long count;	       /* scans to make with --interval; 0: until interrupted */
 	const char *root;
 	const struct podoom_kernel_profile *kp;
 };
@@ -37,6 +42,8 @@ static void usage(FILE *out)
 		"      --root DIR         read DIR/proc and DIR/sys/fs/cgroup (default: /)\n"
 		"      --kernel VERSION   kernel model (default: the running kernel's release)\n"
 		"      --json             one JSON object per scope per line\n"
+		"      --interval DURATION  scan again every DURATION (e.g. 2s), refreshing in place\n"
+		"      --count N          with --interval: stop after N scans (default: until ^C)\n"
 		"  -h, --help             show this help\n"
 		"\n"
 		"Exit status: 0 success, 1 no /proc or no memory cgroup controller, 2 usage error.\n");
@@ -44,11 +51,13 @@ static void usage(FILE *out)
 
 static int parse_args(int argc, char **argv, struct top_opts *o)
 {
-	enum { OPT_ROOT = 256, OPT_KERNEL, OPT_JSON };
+	enum { OPT_ROOT = 256, OPT_KERNEL, OPT_JSON, OPT_INTERVAL, OPT_COUNT };
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, OPT_ROOT},
 		{"kernel", required_argument, NULL, OPT_KERNEL},
 		{"json", no_argument, NULL, OPT_JSON},
+		{"interval", required_argument, NULL, OPT_INTERVAL},
+		{"count", required_argument, NULL, OPT_COUNT},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -71,6 +80,25 @@ static int parse_args(int argc, char **argv, struct top_opts *o)
 		case OPT_JSON:
 			o->json = true;
 			break;
+		case OPT_INTERVAL: {
+			int64_t ns;
+			const char *why = NULL;
+			if (podoom_duration_parse(optarg, strlen(optarg), &ns, &why) < 0 || ns <= 0) {
+				cli_err(CMD, "--interval: expected a positive duration such as 2s, got '%s'", optarg);
+				return -EINVAL;
+			}
+			o->interval_usec = ns / 1000 ? ns / 1000 : 1;
+			break;
+		}
+		case OPT_COUNT: {
+			char *end;
+			o->count = strtol(optarg, &end, 10);
+			if (*end || o->count <= 0) {
+				cli_err(CMD, "--count: expected a positive number of scans, got '%s'", optarg);
+				return -EINVAL;
+			}
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -179,19 +207,15 @@ static void print_scope(const struct top_opts *o, struct cli_table *t, const str
 	cli_table_add(t, cells);
 }
 
-int cmd_top(int argc, char **argv)
+static int one_scan(struct top_opts o)
 {
 	static const char *const headers[] = {"KIND", "SCOPE", "LIMIT", "USAGE", "HEADROOM", "NEXT VICTIM"};
-	struct top_opts o = {0};
 	struct podoom_scan s;
 	struct cli_table *t = NULL;
 	struct rank *rk = NULL;
 	int32_t next;
 	int r;
 
-	r = parse_args(argc, argv, &o);
-	if (r != 0)
-		return r > 0 ? EXIT_OK : EXIT_USAGE;
 	r = podoom_scan_read(o.root, &s);
 	if (r < 0) {
 		cli_err(CMD, "cannot scan %s/proc and its memory cgroups: %s", o.root[0] ? o.root : "",
@@ -235,5 +259,27 @@ int cmd_top(int argc, char **argv)
 	free(rk);
 	podoom_scan_free(&s);
 	fflush(stdout);
+	return EXIT_OK;
+}
+
+int cmd_top(int argc, char **argv)
+{
+	struct top_opts o = {0};
+	int r = parse_args(argc, argv, &o);
+
+	if (r != 0)
+		return r > 0 ? EXIT_OK : EXIT_USAGE;
+	if (!o.interval_usec)
+		return one_scan(o);
+	for (long i = 0; o.count == 0 || i < o.count; i++) {
+		struct timespec ts = {.tv_sec = o.interval_usec / 1000000, .tv_nsec = (long)(o.interval_usec % 1000000) * 1000};
+		if (i > 0)
+			nanosleep(&ts, NULL);
+		if (!o.json && isatty(STDOUT_FILENO))
+			fputs("\033[H\033[2J", stdout); /* refresh in place, as top does */
+		r = one_scan(o);
+		if (r != EXIT_OK)
+			return r;
+	}
 	return EXIT_OK;
 }
