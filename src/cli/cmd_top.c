@@ -127,17 +127,54 @@ static int cmp_rank(const void *a, const void *b)
 	return x->task < y->task ? -1 : x->task > y->task;
 }
 
-/* the ranking of the tasks in memcg @m's subtree (@m 0: the node) */
-static size_t rank_scope(const struct top_opts *o, const struct podoom_scan *s, int32_t m, uint64_t totalpages,
-			 struct rank *out, int32_t *ret_next)
+/* the tasks of every memcg's subtree, built once: each task is listed under each
+ * of its memcg's ancestors (O(tasks x depth), not O(scopes x tasks)) */
+struct members {
+	size_t *off; /* nmemcgs + 1 offsets into idx */
+	size_t *idx;
+};
+
+static int members_build(const struct podoom_scan *s, struct members *ret)
+{
+	size_t *off = calloc(s->nmemcgs + 1, sizeof(*off)), *fill = calloc(s->nmemcgs + 1, sizeof(*fill)), total = 0;
+	size_t *idx;
+
+	if (!off || !fill)
+		goto nomem;
+	for (size_t i = 0; i < s->ntasks; i++)
+		for (int32_t m = s->tasks[i].memcg; m >= 0; m = s->memcgs[m].parent)
+			off[m + 1]++;
+	for (size_t m = 0; m < s->nmemcgs; m++) {
+		off[m + 1] += off[m];
+		fill[m] = off[m];
+	}
+	total = off[s->nmemcgs];
+	idx = calloc(total ? total : 1, sizeof(*idx));
+	if (!idx)
+		goto nomem;
+	for (size_t i = 0; i < s->ntasks; i++)
+		for (int32_t m = s->tasks[i].memcg; m >= 0; m = s->memcgs[m].parent)
+			idx[fill[m]++] = i;
+	free(fill);
+	ret->off = off;
+	ret->idx = idx;
+	return 0;
+nomem:
+	free(off);
+	free(fill);
+	return -ENOMEM;
+}
+
+/* the ranking of the tasks in memcg @m's subtree (@m 0, the root: the node) */
+static size_t rank_scope(const struct top_opts *o, const struct podoom_scan *s, const struct members *mb, int32_t m,
+			 uint64_t totalpages, struct rank *out, int32_t *ret_next)
 {
 	struct podoom_oom_scope scope = {.oom_memcg = -1, .totalpages = totalpages};
 	size_t n = 0;
 
-	for (size_t i = 0; i < s->ntasks; i++) {
+	for (size_t k = mb->off[m]; k < mb->off[m + 1]; k++) {
+		size_t i = mb->idx[k];
 		struct podoom_task t = s->tasks[i];
-		if (m != 0 && !podoom_scan_in_subtree(s, &t, m))
-			continue;
 		t.memcg = -1;
 		int64_t p = podoom_badness(o->kp, &scope, &t);
 		if (p == PODOOM_BADNESS_INELIGIBLE)
@@ -213,6 +250,7 @@ static int one_scan(struct top_opts o)
 	struct podoom_scan s;
 	struct cli_table *t = NULL;
 	struct rank *rk = NULL;
+	struct members mb = {0};
 	int32_t next;
 	int r;
 
@@ -225,9 +263,11 @@ static int one_scan(struct top_opts o)
 	if (!o.kp && (!s.osrelease[0] || podoom_kernel_profile_resolve(s.osrelease, strlen(s.osrelease), &o.kp) < 0))
 		o.kp = podoom_kernel_profile_default();
 	rk = calloc(s.ntasks ? s.ntasks : 1, sizeof(*rk));
-	if (!rk || (!o.json && !(t = cli_table_new(6, headers)))) {
+	if (!rk || members_build(&s, &mb) < 0 || (!o.json && !(t = cli_table_new(6, headers)))) {
 		cli_err(CMD, "out of memory");
 		free(rk);
+		free(mb.off);
+		free(mb.idx);
 		podoom_scan_free(&s);
 		return EXIT_FAILURE_RUNTIME;
 	}
@@ -238,14 +278,14 @@ static int one_scan(struct top_opts o)
 		       o.kp->name, s.osrelease[0] ? " for " : "", s.osrelease);
 	}
 	/* the node: totalpages = RAM + swap */
-	size_t n = rank_scope(&o, &s, 0, podoom_totalpages_global((uint64_t)s.memtotal_bytes / 4096,
+	size_t n = rank_scope(&o, &s, &mb, 0, podoom_totalpages_global((uint64_t)s.memtotal_bytes / 4096,
 								   (uint64_t)s.swaptotal_bytes / 4096),
 			      rk, &next);
 	print_scope(&o, t, &s, 0, rk, n, s.memtotal_bytes, -1);
 	for (size_t m = 1; m < s.nmemcgs; m++) {
 		if (s.memcgs[m].limit_bytes < 0)
 			continue;
-		n = rank_scope(&o, &s, (int32_t)m, (uint64_t)s.memcgs[m].limit_bytes / 4096, rk, &next);
+		n = rank_scope(&o, &s, &mb, (int32_t)m, (uint64_t)s.memcgs[m].limit_bytes / 4096, rk, &next);
 		if (n == 0)
 			continue;
 		print_scope(&o, t, &s, (int32_t)m, rk, n, s.memcgs[m].limit_bytes, s.memcgs[m].usage_bytes);
@@ -257,6 +297,8 @@ static int one_scan(struct top_opts o)
 	}
 	cli_table_free(t);
 	free(rk);
+	free(mb.off);
+	free(mb.idx);
 	podoom_scan_free(&s);
 	fflush(stdout);
 	return EXIT_OK;
