@@ -125,6 +125,10 @@ struct podoom_cgroup_spec {
  */
 int podoom_cgroup_path_format(const struct podoom_cgroup_spec *spec, char *buf, size_t size);
 
+/* podoom_cgroup_path_within() - @path is @ancestor or below it ("/" holds
+ * every path; "/a" holds "/a/b" but not "/ab"). */
+bool podoom_cgroup_path_within(const char *path, const char *ancestor);
+
 /* How far up the memcg that hit its limit sits: what kind of OOM it was. */
 enum podoom_oom_class {
 	PODOOM_OOM_CLASS_CONTAINER_LIMIT,  /* "container-limit": the container's own limit */

@@ -20,6 +20,20 @@
 int podoom_file_read(const char *path, size_t max_bytes, char **ret_buf, size_t *ret_len);
 
 /*
+ * podoom_file_read_small() - up to @size - 1 bytes of @path into @buf, NUL
+ * after them, with no allocation (proc and cgroup files, read often).
+ * Return: the length; -errno from open/read; -EINVAL for a zero @size.
+ */
+int podoom_file_read_small(const char *path, char *buf, size_t size);
+
+/*
+ * podoom_host_meminfo() - the "<key>: <n> kB" line of <root>/proc/meminfo in
+ * bytes (cAdvisor's reading: the kB value times 1024).
+ * Return: 0; -ENOENT when the file or the key is missing; -EINVAL malformed.
+ */
+int podoom_host_meminfo(const char *root, const char *key, int64_t *ret_bytes);
+
+/*
  * podoom_host_memtotal() - MemTotal from <root>/proc/meminfo in bytes, as
  * cAdvisor reads it (the kB value times 1024).
  * Return: 0; -ENOENT when the file or the field is missing; -EINVAL malformed.

@@ -565,12 +565,6 @@ static void release_for(const struct podoom_kernel_profile *kp, char *buf, size_
 		snprintf(buf, size, "%s%s-podoom", n, dots >= 2 ? "" : ".0");
 }
 
-static bool in_subtree(const char *path, const char *root)
-{
-	size_t n = strlen(root);
-	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/' || strcmp(root, "/") == 0);
-}
-
 static int write_kernel_log(FILE *out, const struct podoom_sim *sim, const struct podoom_simevent *e)
 {
 	struct podoom_sim_node_info ni;
@@ -590,7 +584,7 @@ static int write_kernel_log(FILE *out, const struct podoom_sim *sim, const struc
 		for (size_t i = 0; i < e->ntasks && ng < sizeof(group) / sizeof(group[0]); i++) {
 			const struct podoom_task *t = &e->tasks[i].task;
 			if (i != e->victim && t->memcg >= 0 && (size_t)t->memcg < e->nmemcgs &&
-			    t->oom_score_adj != PODOOM_OOM_SCORE_ADJ_MIN && in_subtree(e->memcgs[t->memcg].path, e->oom_group))
+			    t->oom_score_adj != PODOOM_OOM_SCORE_ADJ_MIN && podoom_cgroup_path_within(e->memcgs[t->memcg].path, e->oom_group))
 				group[ng++] = t->pid;
 		}
 		wo.group_pids = group;

@@ -715,3 +715,12 @@ int podoom_oom_class_from_string(const char *s, size_t len, enum podoom_oom_clas
 	}
 	return -EINVAL;
 }
+
+bool podoom_cgroup_path_within(const char *path, const char *ancestor)
+{
+	size_t n = strlen(ancestor);
+
+	if (strcmp(ancestor, "/") == 0)
+		return true;
+	return strncmp(path, ancestor, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}

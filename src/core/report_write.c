@@ -234,17 +234,11 @@ static void write_show_mem(struct writer *w, const struct podoom_report_write_op
  * dump_tasks() walks mem_cgroup_scan_tasks()) */
 static bool in_oom_scope(const struct podoom_simevent *ev, int32_t i)
 {
-	const char *root, *path;
-	size_t n;
-
 	if (ev->oom_memcg < 0 || (size_t)ev->oom_memcg >= ev->nmemcgs)
 		return true; /* global: every task */
 	if (i < 0 || (size_t)i >= ev->nmemcgs)
 		return false;
-	root = ev->memcgs[ev->oom_memcg].path;
-	path = ev->memcgs[i].path;
-	n = strlen(root);
-	return strcmp(root, "/") == 0 || (strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/'));
+	return podoom_cgroup_path_within(ev->memcgs[i].path, ev->memcgs[ev->oom_memcg].path);
 }
 
 static void write_table(struct writer *w, const struct podoom_simevent *ev)

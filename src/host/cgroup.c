@@ -19,33 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "podoom/host.h"
+
 #define SMALL_FILE_MAX (64u << 10)
 #define UNLIMITED_V1 ((int64_t)0x7ffffffffffff000LL) /* PAGE_COUNTER_MAX * PAGE_SIZE, as v1 prints "no limit" */
-
-static int read_small(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (len + 1 < size) {
-		ssize_t n = read(fd, buf + len, size - len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = -errno;
-			close(fd);
-			return e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return (int)len;
-}
 
 static int write_str(const char *path, const char *s)
 {
@@ -102,7 +79,7 @@ int podoom_cgroup_detect(const char *sysroot, struct podoom_cgroup_root *ret)
 
 	for (size_t i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), "%s/%s/cgroup.controllers", sr, v2[i]);
-		if (read_small(path, buf, sizeof(buf)) >= 0 && has_word(buf, "memory")) {
+		if (podoom_file_read_small(path, buf, sizeof(buf)) >= 0 && has_word(buf, "memory")) {
 			r.version = 2;
 			snprintf(r.mount, sizeof(r.mount), "%s/%s", sr, v2[i]);
 			*ret = r;
@@ -243,7 +220,7 @@ static int read_i64(const struct podoom_cgroup_root *root, const char *rel, cons
 
 	if ((r = path_of(root, rel, file, path, sizeof(path))) < 0)
 		return r;
-	if ((r = read_small(path, buf, sizeof(buf))) < 0)
+	if ((r = podoom_file_read_small(path, buf, sizeof(buf))) < 0)
 		return r;
 	if (strncmp(buf, "max", 3) == 0) {
 		*ret = -1;
@@ -265,7 +242,7 @@ static int read_keyed(const struct podoom_cgroup_root *root, const char *rel, co
 
 	if ((r = path_of(root, rel, file, path, sizeof(path))) < 0)
 		return r;
-	return read_small(path, buf, size);
+	return podoom_file_read_small(path, buf, size);
 }
 
 int podoom_cgroup_read_stat(const struct podoom_cgroup_root *root, const char *rel, struct podoom_memcg_stat *ret)
@@ -346,7 +323,7 @@ static int collect_pids(const char *dir, pid_t *pids, size_t max, size_t *n, uns
 	if (!buf)
 		return -ENOMEM;
 	buf[0] = '\0';
-	r = read_small(path, buf, SMALL_FILE_MAX);
+	r = podoom_file_read_small(path, buf, SMALL_FILE_MAX);
 	if (r >= 0) {
 		for (char *p = buf; *p;) {
 			char *end;

@@ -7,8 +7,7 @@
 
 #define MEMINFO_MAX_BYTES (64u << 10)
 
-/* "<key>: <n> kB" of <root>/proc/meminfo, in bytes (cAdvisor: the kB value times 1024) */
-static int meminfo_field(const char *root, const char *key, int64_t *ret_bytes)
+int podoom_host_meminfo(const char *root, const char *key, int64_t *ret_bytes)
 {
 	char path[4096];
 	char *buf = NULL;
@@ -42,10 +41,10 @@ static int meminfo_field(const char *root, const char *key, int64_t *ret_bytes)
 
 int podoom_host_memtotal(const char *root, int64_t *ret_bytes)
 {
-	return meminfo_field(root, "MemTotal", ret_bytes);
+	return podoom_host_meminfo(root, "MemTotal", ret_bytes);
 }
 
 int podoom_host_memavailable(const char *root, int64_t *ret_bytes)
 {
-	return meminfo_field(root, "MemAvailable", ret_bytes);
+	return podoom_host_meminfo(root, "MemAvailable", ret_bytes);
 }

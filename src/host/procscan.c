@@ -18,21 +18,6 @@
 #include "podoom/grow.h"
 #include "podoom/host.h"
 
-static int read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return (int)n;
-}
-
 /* "Key:\t<n> kB" of a status file, in kB; 0 when absent */
 static uint64_t status_kb(const char *st, const char *key)
 {
@@ -124,14 +109,12 @@ int podoom_scan_read(const char *root, struct podoom_scan *ret)
 	s.cgroup_version = cr.version;
 	(void)podoom_host_memtotal(root, &s.memtotal_bytes);
 	snprintf(path, sizeof(path), "%s/proc/sys/kernel/osrelease", root);
-	if (read_text(path, s.osrelease, sizeof(s.osrelease)) > 0)
+	if (podoom_file_read_small(path, s.osrelease, sizeof(s.osrelease)) > 0)
 		s.osrelease[strcspn(s.osrelease, "\n")] = '\0';
-	snprintf(path, sizeof(path), "%s/proc/meminfo", root);
+	(void)podoom_host_meminfo(root, "SwapTotal", &s.swaptotal_bytes);
 	st = malloc(65536);
 	if (!st)
 		return -ENOMEM;
-	if (read_text(path, st, 65536) > 0)
-		s.swaptotal_bytes = (int64_t)status_kb(st, "SwapTotal:") * 1024;
 	r = memcg_index(&s, &mcap, &cr, "/");
 	if (r < 0)
 		goto fail;
@@ -152,7 +135,7 @@ int podoom_scan_read(const char *root, struct podoom_scan *ret)
 		if (s.ntasks >= PODOOM_SCAN_MAX_PROCS)
 			break;
 		snprintf(path, sizeof(path), "%s/proc/%ld/status", root, pid);
-		if (read_text(path, st, 65536) <= 0) {
+		if (podoom_file_read_small(path, st, 65536) <= 0) {
 			s.unreadable++;
 			continue;
 		}
@@ -178,11 +161,11 @@ int podoom_scan_read(const char *root, struct podoom_scan *ret)
 		t.swap_pages = status_kb(st, "VmSwap:") / 4;
 		t.pgtables_bytes = status_kb(st, "VmPTE:") * 1024;
 		snprintf(path, sizeof(path), "%s/proc/%ld/oom_score_adj", root, pid);
-		if (read_text(path, adj, sizeof(adj)) > 0)
+		if (podoom_file_read_small(path, adj, sizeof(adj)) > 0)
 			t.oom_score_adj = (int32_t)strtol(adj, NULL, 10);
 		snprintf(path, sizeof(path), "%s/proc/%ld/cgroup", root, pid);
 		t.memcg = 0;
-		if (read_text(path, cg, sizeof(cg)) > 0 && memcg_of(cg, cr.version, memcg, sizeof(memcg))) {
+		if (podoom_file_read_small(path, cg, sizeof(cg)) > 0 && memcg_of(cg, cr.version, memcg, sizeof(memcg))) {
 			r = memcg_index(&s, &mcap, &cr, memcg[0] ? memcg : "/");
 			if (r == -ENOMEM)
 				goto fail;

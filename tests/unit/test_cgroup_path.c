@@ -451,9 +451,20 @@ static void test_names(void **state)
 	assert_int_equal(podoom_oom_classify(NULL), PODOOM_OOM_CLASS_GLOBAL);
 }
 
+static void test_path_within(void **state)
+{
+	(void)state;
+	assert_true(podoom_cgroup_path_within("/kubepods/burstable/podx/ctr", "/kubepods/burstable/podx"));
+	assert_true(podoom_cgroup_path_within("/kubepods", "/kubepods"));
+	assert_true(podoom_cgroup_path_within("/anything", "/"));
+	assert_false(podoom_cgroup_path_within("/kubepods-besteffort", "/kubepods"));
+	assert_false(podoom_cgroup_path_within("/kubepods", "/kubepods/burstable"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_path_within),
 		cmocka_unit_test(test_parse_paths),  cmocka_unit_test(test_parse_cpuset_names),
 		cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_format),
 		cmocka_unit_test(test_format_buffers), cmocka_unit_test(test_round_trip),
