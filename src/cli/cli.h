@@ -41,6 +41,14 @@ void cli_table_free(struct cli_table *t);
 int cli_table_add(struct cli_table *t, const char *const *cells);
 void cli_table_print(const struct cli_table *t, FILE *out);
 
+/* Kernel OOM events from @fd (a file, a pipe, or /dev/kmsg opened
+ * O_NONBLOCK): @fn sees each event, which is freed after it returns. @year
+ * for year-less syslog stamps (0: the reader's default).
+ * Return: 0; -errno from read(); -ENOMEM; what @fn returned when negative. */
+struct podoom_oom_event;
+typedef int (*cli_event_fn)(void *user, const struct podoom_oom_event *ev);
+int cli_read_oom_events(int fd, int year, cli_event_fn fn, void *user);
+
 int cmd_qos(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_run(int argc, char **argv);

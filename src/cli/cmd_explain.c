@@ -16,13 +16,11 @@
 #include "cli.h"
 #include "podoom/explain.h"
 #include "podoom/host.h"
-#include "podoom/logreader.h"
 #include "podoom/podnames.h"
 #include "podoom/quantity.h"
 #include "podoom/report.h"
 
 #define CMD "explain"
-#define CHUNK (256u << 10)
 
 struct explain_opts {
 	bool json, summary;
@@ -393,67 +391,35 @@ static int tally(struct run *run, const struct podoom_explanation *x)
 	return 0;
 }
 
-static int handle_events(struct run *run, struct podoom_report_parser *p, const char *file)
-{
-	struct podoom_oom_event ev;
-	struct podoom_explanation x;
+struct explain_ctx {
+	struct run *run;
+	const char *file;
+};
 
-	while (podoom_report_parser_next_event(p, &ev) == 0) {
-		int r = podoom_explain(&ev, &run->o->model, &x);
-		if (r == 0) {
-			run->events++;
-			if (run->o->summary)
-				r = tally(run, &x);
-			else if (run->o->json)
-				print_json(run->o, &ev, &x, file);
-			else
-				print_human(run->o, &ev, &x, file);
-		}
-		podoom_oom_event_fini(&ev);
-		if (r < 0)
-			return r;
-	}
+static int explain_event(void *user, const struct podoom_oom_event *ev)
+{
+	const struct explain_ctx *c = user;
+	struct run *run = c->run;
+	struct podoom_explanation x;
+	int r = podoom_explain(ev, &run->o->model, &x);
+
+	if (r < 0)
+		return r;
+	run->events++;
+	if (run->o->summary)
+		return tally(run, &x);
+	if (run->o->json)
+		print_json(run->o, ev, &x, c->file);
+	else
+		print_human(run->o, ev, &x, c->file);
 	return 0;
 }
 
 /* stream one input through the reader and the parser: memory stays flat */
 static int explain_fd(struct run *run, int fd, const char *file)
 {
-	struct podoom_logreader *lr = podoom_logreader_new(PODOOM_LOGREADER_DEFAULT_MAX_LINE_BYTES);
-	struct podoom_report_parser *p = NULL;
-	struct podoom_logline line;
-	char *buf = malloc(CHUNK);
-	int r = -ENOMEM;
-
-	if (!lr || !buf || podoom_report_parser_new(&p) < 0)
-		goto out;
-	if (run->o->year)
-		podoom_logreader_set_year(lr, run->o->year);
-	for (;;) {
-		ssize_t n = read(fd, buf, CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		podoom_logreader_feed(lr, buf, (size_t)n);
-		while (podoom_logreader_next(lr, &line) == 1)
-			if (podoom_report_parser_push(p, &line) > 0 && (r = handle_events(run, p, file)) < 0)
-				goto out;
-	}
-	podoom_logreader_finish(lr);
-	while (podoom_logreader_next(lr, &line) == 1)
-		podoom_report_parser_push(p, &line);
-	podoom_report_parser_finish(p);
-	r = handle_events(run, p, file);
-out:
-	podoom_report_parser_free(p);
-	podoom_logreader_free(lr);
-	free(buf);
-	return r;
+	struct explain_ctx c = {.run = run, .file = file};
+	return cli_read_oom_events(fd, run->o->year, explain_event, &c);
 }
 
 static int cmp_tally(const void *a, const void *b)

@@ -26,7 +26,6 @@
 #include "podoom/cgroup_path.h"
 #include "podoom/explain.h"
 #include "podoom/host.h"
-#include "podoom/logreader.h"
 #include "podoom/qos.h"
 #include "podoom/report.h"
 
@@ -155,50 +154,28 @@ static int kubelet_adj(const struct run_opts *o, int64_t memtotal, enum podoom_q
 	return 0;
 }
 
-/* the first explained OOM kill of our cgroup in the kernel log since @kmsg was opened */
-static bool find_report(int kmsg, const char *cgroup, pid_t child, struct podoom_explanation *ret,
-			struct podoom_oom_event *ret_ev)
-{
-	struct podoom_logreader *lr = podoom_logreader_new(0);
-	struct podoom_report_parser *p = NULL;
-	struct podoom_logline line;
-	struct podoom_oom_event ev;
-	char *buf = malloc(1 << 16);
-	bool found = false;
+struct find_ctx {
+	const char *cgroup;
+	bool found;
+	struct podoom_explanation *x;
+};
 
-	if (!lr || !buf || podoom_report_parser_new(&p) < 0)
-		goto out;
-	for (;;) {
-		ssize_t n = read(kmsg, buf, (1 << 16) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue; /* overwritten records: go on with the next */
-		if (n <= 0)
-			break;
-		if (buf[n - 1] != '\n')
-			buf[n++] = '\n';
-		podoom_logreader_feed(lr, buf, (size_t)n);
-		while (podoom_logreader_next(lr, &line) == 1)
-			podoom_report_parser_push(p, &line);
-	}
-	podoom_logreader_finish(lr);
-	while (podoom_logreader_next(lr, &line) == 1)
-		podoom_report_parser_push(p, &line);
-	podoom_report_parser_finish(p);
-	while (podoom_report_parser_next_event(p, &ev) == 0) {
-		bool ours = strstr(ev.oom_memcg, cgroup) || strstr(ev.task_memcg, cgroup) ||
-			    (ev.has_victim && ev.victim.pid == child);
-		if (ours && !found && ev.has_victim && podoom_explain(&ev, NULL, ret) == 0) {
-			found = true;
-			*ret_ev = ev;
-			continue;
-		}
-		podoom_oom_event_fini(&ev);
-	}
-out:
-	podoom_report_parser_free(p);
-	podoom_logreader_free(lr);
-	free(buf);
-	return found;
+static int find_event(void *user, const struct podoom_oom_event *ev)
+{
+	struct find_ctx *c = user;
+
+	if (!c->found && ev->has_victim && (strstr(ev->oom_memcg, c->cgroup) || strstr(ev->task_memcg, c->cgroup)) &&
+	    podoom_explain(ev, NULL, c->x) == 0)
+		c->found = true;
+	return 0;
+}
+
+/* the first explained OOM kill of our cgroup in the kernel log since @kmsg was opened */
+static bool find_report(int kmsg, const char *cgroup, struct podoom_explanation *ret)
+{
+	struct find_ctx c = {.cgroup = cgroup, .x = ret};
+
+	return cli_read_oom_events(kmsg, 0, find_event, &c) == 0 && c.found;
 }
 
 int cmd_run(int argc, char **argv)
@@ -207,7 +184,6 @@ int cmd_run(int argc, char **argv)
 	struct podoom_cgroup_root root;
 	struct podoom_memcg_stat st = {0};
 	struct podoom_explanation x;
-	struct podoom_oom_event ev = {0};
 	char parent[64], ctr[640], adjs[16];
 	int64_t memtotal = 0, avail = 0;
 	enum podoom_qos qos;
@@ -356,7 +332,7 @@ int cmd_run(int argc, char **argv)
 	child = -1;
 	(void)podoom_cgroup_read_stat(&root, ctr, &st);
 	if (kmsg >= 0 && (st.oom_kill > 0 || (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)))
-		have_report = find_report(kmsg, ctr, -1, &x, &ev);
+		have_report = find_report(kmsg, ctr, &x);
 	rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 
 	if (o.json) {
@@ -406,8 +382,6 @@ out:
 		close(go[1]);
 	if (kmsg >= 0)
 		close(kmsg);
-	if (have_report)
-		podoom_oom_event_fini(&ev);
 	if (cgroup_made && podoom_cgroup_destroy(&root, parent, 5000) < 0)
 		cli_err(CMD, "could not remove %s/%s; podoom run --cleanup or the next run removes it", root.mount, parent);
 	fflush(stdout);
