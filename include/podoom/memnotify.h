@@ -50,9 +50,11 @@ enum podoom_memnotify_what {
 
 /* The PSI trigger open_usage sets on v2: "some" stall of 1 ms within a
  * 100 ms window (Documentation/accounting/psi.rst; the kernel raises at most
- * one event per window). Kernels 5.2-6.1 refuse windows under 500 ms
- * (WINDOW_MIN_US, removed in 6.4); there the window becomes 500 ms and the
- * stall 5 ms, the same share. */
+ * one event per window). Kernels 5.2-6.3 refuse windows under 500 ms
+ * (WINDOW_MIN_US); 6.4+ refuse any window that is not a multiple of 2 s to
+ * an opener without CAP_SYS_RESOURCE (psi_trigger_create(), "privileged"),
+ * as this machine's root is. open_pressure then falls back to 500 ms, then
+ * 2 s, with the stall scaled to keep the share (5 ms, 20 ms). */
 #define PODOOM_MEMNOTIFY_PSI_STALL_USEC 1000u
 #define PODOOM_MEMNOTIFY_PSI_WINDOW_USEC 100000u
 
@@ -82,9 +84,9 @@ int podoom_memnotify_open_oom(const struct podoom_cgroup_root *root, const char 
 /*
  * podoom_memnotify_open_pressure() - a PSI trigger "some <stall_usec>
  * <window_usec>" on the pressure file @path (/proc/pressure/memory or a v2
- * cgroup's memory.pressure). When the kernel refuses the window (EINVAL: a
- * 5.2-6.1 kernel and a window under 500 ms) it is retried at 500 ms with the
- * stall scaled to keep the share.
+ * cgroup's memory.pressure). When the kernel refuses the window (EINVAL, see
+ * above) it is retried at 500 ms, then 2 s, with the stall scaled to keep
+ * the share.
  * Return: 0 with *ret set; -EINVAL a zero stall or window, or stall > window;
  * -errno from open/write (-ENOENT: no PSI; -EOPNOTSUPP: PSI disabled).
  */

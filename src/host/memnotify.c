@@ -238,10 +238,16 @@ int podoom_memnotify_open_pressure(const char *path, uint32_t stall_usec, uint32
 	if (!path || stall_usec == 0 || window_usec == 0 || stall_usec > window_usec)
 		return -EINVAL;
 	r = psi_trigger(path, stall_usec, window_usec, &fd);
-	if (r == -EINVAL && window_usec < 500000) {
-		/* WINDOW_MIN_US 500000 of kernel/sched/psi.c before 6.4 */
-		uint64_t stall = (uint64_t)stall_usec * 500000 / window_usec;
-		r = psi_trigger(path, (uint32_t)(stall ? stall : 1), 500000, &fd);
+	/* EINVAL for a window the kernel will not take from us: under 500 ms
+	 * before 6.4 (WINDOW_MIN_US), or, without CAP_SYS_RESOURCE (this
+	 * machine's root lacks it), anything but a multiple of 2 s (6.4+, such
+	 * triggers ride the 2 s averaging work). Retry keeping the share. */
+	static const uint32_t fallback_window_usec[] = {500000, 2000000};
+	for (size_t i = 0; r == -EINVAL && i < 2; i++) {
+		uint32_t w = fallback_window_usec[i];
+		uint64_t stall = (uint64_t)stall_usec * w / window_usec;
+		if (w > window_usec)
+			r = psi_trigger(path, (uint32_t)(stall ? stall : 1), w, &fd);
 	}
 	if (r < 0)
 		return r;
