@@ -494,6 +494,7 @@ int main(int argc, char **argv)
 		for (int i = 0; i < MODE_COUNT; i++)
 			want[i] = true;
 	rng_state = seed;
+	setvbuf(stdout, NULL, _IOLBF, 0); /* a row per mode as it finishes, also into a file */
 	debug = getenv("RACE_DEBUG") != NULL;
 
 	if (geteuid() != 0 || podoom_cgroup_detect("/", &root) < 0) {

@@ -64,6 +64,15 @@ enum podoom_memnotify_what {
  * checked). Compute the level as the kubelet does with
  * podoom_eviction_notifier_level_bytes(), and open a new notifier when it
  * moves (the kubelet does so at most every 10 s, notifierRefreshInterval).
+ * The kernel signals once per crossing, and right at the crossing usage can
+ * sit a page below the level again when the step reads it (measured: the
+ * step saw available == threshold + 4 KiB in ~5% of 1 GiB/s spikes), so a
+ * step that is strictly "available < threshold", as the kubelet's is, decides
+ * nothing and no second signal comes while usage stays above: the kubelet
+ * then waits for its 10 s tick. An event-mode loop should therefore, after a
+ * wake whose step did not evict, run the step again after 1 ms, 2, 4, ...
+ * until it evicts, a new wake resets the gap, or the gap reaches the
+ * housekeeping period (bench/race.c "event" against "event-kubelet").
  * Return: 0 with *ret set; -EINVAL a negative level; -ENOENT no such cgroup;
  * -errno from open/eventfd/the registration write.
  */
