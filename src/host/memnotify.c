@@ -56,17 +56,6 @@ struct podoom_memnotify {
 	char buf[EVENTS_BUF_BYTES];
 };
 
-/* the same rule as cgroup.c: only below podoom's own "podoom-*" cgroups */
-static bool rel_is_safe(const char *rel)
-{
-	if (!rel || strncmp(rel, "podoom-", 7) != 0 || strlen(rel) >= 256)
-		return false;
-	for (const char *p = rel; *p; p++)
-		if ((p == rel || p[-1] == '/') && p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
-			return false;
-	return true;
-}
-
 static int path_of(const struct podoom_cgroup_root *root, const char *rel, const char *file, char *buf,
 		   size_t size)
 {
@@ -264,7 +253,7 @@ int podoom_memnotify_open_usage(const struct podoom_cgroup_root *root, const cha
 
 	if (!root || !ret || level_bytes < 0)
 		return -EINVAL;
-	if (!rel_is_safe(rel))
+	if (!podoom_cgroup_rel_is_safe(rel))
 		return -EPERM;
 	if (root->version == 2) {
 		if ((r = path_of(root, rel, "memory.pressure", path, sizeof(path))) < 0)
@@ -280,7 +269,7 @@ int podoom_memnotify_open_oom(const struct podoom_cgroup_root *root, const char 
 {
 	if (!root || !ret)
 		return -EINVAL;
-	if (!rel_is_safe(rel))
+	if (!podoom_cgroup_rel_is_safe(rel))
 		return -EPERM;
 	if (root->version == 2)
 		return open_v2_events(root, rel, ret);
