@@ -554,6 +554,10 @@ int main(int argc, char **argv)
 		int64_t steps = 0;
 		for (long i = 0; i < trials; i++) {
 			int r = run_trial(&L, (enum mode)m, rate_mib * MiB, &res[i]);
+			if (r == -EINTR && stop_requested) {
+				fprintf(stderr, "race: interrupted in %s trial %ld; cgroups removed\n", mode_name[m], i);
+				return 130;
+			}
 			if (r < 0) {
 				fprintf(stderr, "race: %s trial %ld: %s\n", mode_name[m], i, strerror(-r));
 				return 1;
