@@ -64,7 +64,7 @@ static void usage(FILE *out)
 		"  -h, --help             show this help\n"
 		"\n"
 		"Exit status: 0 success, 1 no /proc or no memory cgroup controller, 2 usage error,\n"
-		"3 a --pods file could not be read.\n");
+		"3 a --pods file or --pod-logs directory could not be read.\n");
 }
 
 static int parse_args(int argc, char **argv, struct top_opts *o)
