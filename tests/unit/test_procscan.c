@@ -2,12 +2,13 @@
  * it attributes and ranks, checked by hand), unprivileged on files it may not
  * read (counted and named, the rest still right), and on this machine's
  * kernel: the next victim it names in a memory-limited cgroup is the process
- * the kernel's OOM killer then kills. The real test runs in a 96 MiB cgroup
+ * the kernel's OOM killer then kills. The real test runs in a 128 MiB cgroup
  * of its own (podoom-<pid>-toptest), removed whatever happens; skipped, with
  * the reason, without root or a memory controller. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -258,16 +259,17 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* three processes in a 96 MiB cgroup: A 40 MiB adj 0, B 16 MiB adj 600, C 8 MiB
- * adj 0. In 24576 pages one adj unit is 24 pages: B scores 4096 + 600 * 24 =
- * 18496 against A's 10240 (plus page tables). C then grows by 40 MiB: the
- * cgroup hits its limit with C at about 40 MiB, still below B, so the kernel
- * must kill B, and after that everything fits: exactly one kill. */
+/* three processes in a 128 MiB cgroup: A 16 MiB adj 0, B 40 MiB adj 800, C 8 MiB
+ * adj 0. In 32768 pages one adj unit is 32 pages: B scores 10240 + 800 * 32 =
+ * 35840 against A's 4096 (plus page tables, and about 1500 pages each of
+ * ASan's own under `make SAN=1`). C then grows by 72 MiB to 80: the cgroup
+ * hits its limit with C at 72 MiB (18432 pages) at most, below B, so the
+ * kernel must kill B; after that 96 MiB (+ ASan's) fits: exactly one kill. */
 static void test_real_next_victim_is_killed(void **state)
 {
 	struct child ch[3];
-	static const int adj[3] = {0, 600, 0};
-	static const size_t mib[3] = {40, 16, 8}, grow[3] = {0, 0, 40};
+	static const int adj[3] = {0, 800, 0};
+	static const size_t mib[3] = {16, 40, 8}, grow[3] = {0, 0, 72};
 	struct podoom_scan s;
 	struct podoom_memcg_stat st;
 	char path[80], c;
@@ -277,7 +279,7 @@ static void test_real_next_victim_is_killed(void **state)
 	if (geteuid() != 0 || croot.version == 0)
 		skip();
 	assert_int_equal(podoom_cgroup_create(&croot, parent), 0);
-	assert_int_equal(podoom_cgroup_set_limit(&croot, parent, 96LL << 20, 0), 0);
+	assert_int_equal(podoom_cgroup_set_limit(&croot, parent, 128LL << 20, 0), 0);
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(spawn(&ch[i], adj[i], mib[i] << 20, grow[i] << 20), 0);
 		assert_int_equal(podoom_cgroup_attach(&croot, parent, ch[i].pid), 0);
@@ -291,7 +293,7 @@ static void test_real_next_victim_is_killed(void **state)
 	snprintf(path, sizeof(path), "/%s", parent);
 	int32_t m = memcg_by_path(&s, path);
 	assert_true(m > 0);
-	assert_int_equal(s.memcgs[m].limit_bytes, 96LL << 20);
+	assert_int_equal(s.memcgs[m].limit_bytes, 128LL << 20);
 	assert_int_equal(s.memcgs[m].ntasks, 3);
 	const struct podoom_kernel_profile *kp = NULL;
 	if (podoom_kernel_profile_resolve(s.osrelease, strlen(s.osrelease), &kp) < 0)
@@ -308,9 +310,18 @@ static void test_real_next_victim_is_killed(void **state)
 
 	/* C grows over the limit: the kernel kills, and it must be the predicted pid */
 	assert_int_equal(write(ch[2].cmd, "g", 1), 1);
-	assert_int_equal(read(ch[2].done, &c, 1), 1); /* C completes once B is gone */
+	struct pollfd pfd = {.fd = ch[2].done, .events = POLLIN};
+	assert_int_equal(poll(&pfd, 1, 30000), 1); /* C completes once B is gone */
+	assert_int_equal(read(ch[2].done, &c, 1), 1);
 	assert_int_equal(c, 'd');
-	assert_int_equal(waitpid(predicted, &status, 0), predicted);
+	pid_t w = waitpid(predicted, &status, WNOHANG);
+	if (w == 0) {
+		usleep(200000); /* the victim's exit may trail C's write by a moment */
+		w = waitpid(predicted, &status, WNOHANG);
+	}
+	if (w == 0)
+		fail_msg("no OOM kill: the predicted victim %d is still alive", predicted);
+	assert_int_equal(w, predicted);
 	assert_true(WIFSIGNALED(status));
 	assert_int_equal(WTERMSIG(status), SIGKILL);
 	for (int i = 0; i < 3; i++)
