@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "podoom/diag.h"
+#include "podoom/eviction.h"
 #include "podoom/kernel.h"
 #include "podoom/kubelet.h"
 #include "podoom/scenario.h"
@@ -120,6 +121,9 @@ struct podoom_sim_container_info {
 	int oom_score_adj;	/* the kubelet's value */
 	size_t nprocs;
 	bool runs;		/* regular or sidecar (init containers do not run here) */
+	/* its first start: the container ID and its memcg ("/kubepods/burstable/pod<uid>/<id>");
+	 * a restart gets a new ID. NULL for a container that does not run. */
+	const char *container_id, *memcg_path;
 };
 
 struct podoom_sim_pod_info {
@@ -132,6 +136,11 @@ struct podoom_sim_pod_info {
 	const struct podoom_sim_container_info *containers; /* parallel to pod->containers */
 	size_t ncontainers;
 };
+
+/* podoom_sim_eviction_manager() - the kubelet's eviction manager as the
+ * scenario configures it, before its first step (a copy: plain data), for
+ * an engine that runs the same kubelet on the real clock. */
+void podoom_sim_eviction_manager(const struct podoom_sim *s, struct podoom_eviction_manager *ret);
 
 size_t podoom_sim_npods(const struct podoom_sim *s);
 const struct podoom_sim_pod_info *podoom_sim_pod_info(const struct podoom_sim *s, size_t i);

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "curve.h"
+#include "podoom/curve.h"
 #include "podoom/eviction.h"
 #include "podoom/grow.h"
 #include "podoom/qos.h"
@@ -40,7 +40,7 @@ enum pod_phase { P_RUNNING, P_TERMINATING, P_STOPPED, P_DONE };
 struct pspec {
 	const char *comm; /* <= 15 bytes, NUL-terminated in comm_buf */
 	char comm_buf[16];
-	struct sim_curve anon, file;
+	struct podoom_curve anon, file;
 	bool has_adj;
 	int adj;
 };
@@ -80,6 +80,8 @@ struct ctr {
 	bool stalled;
 	char id[65];
 	char *path;	    /* its memcg, rebuilt at every start */
+	char id0[65];	    /* the first start's id and memcg (podoom_sim_container_info) */
+	char *path0;
 	int64_t anon, file; /* sums at s->now; file after fit_file() */
 	int64_t file_want;  /* file before fit_file() */
 	double slope;
@@ -159,6 +161,7 @@ struct podoom_sim {
 
 	/* kubelet */
 	struct podoom_eviction_manager em;
+	struct podoom_eviction_manager em0; /* as configured, before the first step */
 	struct podoom_eviction_pod *epods;
 	struct podoom_eviction_rank *scratch;
 	size_t *epod_map;
@@ -363,12 +366,12 @@ static void proc_eval(struct podoom_sim *s, const struct ctr *c, struct proc *pr
 		return;
 	}
 	/* memory comes in whole pages */
-	pr->file = page_floor(sim_curve_eval(&pr->spec->file, &pr->cf, rel, &fslope, &nf));
+	pr->file = page_floor(podoom_curve_eval(&pr->spec->file, &pr->cf, rel, &fslope, &nf));
 	if (pr->frozen) {
 		pr->anon = pr->frozen_anon;
 		pr->slope = 0;
 	} else {
-		pr->anon = page_floor(sim_curve_eval(&pr->spec->anon, &pr->ca, rel, &pr->slope, &na));
+		pr->anon = page_floor(podoom_curve_eval(&pr->spec->anon, &pr->ca, rel, &pr->slope, &na));
 	}
 	if (pr->anon > before)
 		pr->grew_usec = s->now;
@@ -395,7 +398,7 @@ static int64_t proc_anon_at(const struct ctr *c, const struct proc *pr, int64_t 
 		return PODOOM_SIM_PAUSE_RSS_BYTES;
 	if (pr->frozen)
 		return pr->frozen_anon;
-	return page_floor(sim_curve_eval(&pr->spec->anon, &cur, t - c->start_usec, NULL, NULL));
+	return page_floor(podoom_curve_eval(&pr->spec->anon, &cur, t - c->start_usec, NULL, NULL));
 }
 
 static bool pod_live(const struct spod *p)
@@ -2261,6 +2264,16 @@ static int setup_pod(struct podoom_sim *s, struct spod *p, const struct podoom_s
 			return -ENOMEM;
 		c->nprocs = c->nspecs;
 		p->nctrs++;
+		/* the first start's id and memcg, for whoever lays the node out for real */
+		make_container_id(s, p, c, c->id0);
+		memcpy(c->id, c->id0, sizeof(c->id));
+		if ((r = ctr_path(s, p, c)) < 0)
+			return r;
+		c->path0 = strdup(c->path);
+		if (!c->path0)
+			return -ENOMEM;
+		ci->container_id = c->id0;
+		ci->memcg_path = c->path0;
 		for (size_t j = 0; j < c->nspecs; j++) {
 			struct pspec *ps = &c->specs[j];
 			const struct podoom_scenario_process *spr = scn ? &scn->procs[j] : NULL;
@@ -2268,9 +2281,9 @@ static int setup_pod(struct podoom_sim *s, struct spod *p, const struct podoom_s
 			ps->comm = ps->comm_buf;
 			ps->has_adj = spr && spr->has_oom_score_adj;
 			ps->adj = spr ? spr->oom_score_adj : 0;
-			if ((r = sim_curve_build(spr ? spr->usage : NULL, spr ? spr->nusage : 0, false,
+			if ((r = podoom_curve_build(spr ? spr->usage : NULL, spr ? spr->nusage : 0, false,
 						 PODOOM_SIM_MAX_BYTES, &ps->anon)) < 0 ||
-			    (r = sim_curve_build(spr ? spr->usage : NULL, spr ? spr->nusage : 0, true,
+			    (r = podoom_curve_build(spr ? spr->usage : NULL, spr ? spr->nusage : 0, true,
 						 PODOOM_SIM_MAX_BYTES, &ps->file)) < 0)
 				return r;
 		}
@@ -2417,6 +2430,7 @@ int podoom_sim_new(const struct podoom_scenario *sc, const struct podoom_sim_opt
 	r = setup_eviction(s, diag);
 	if (r < 0)
 		goto fail;
+	s->em0 = s->em;
 	s->node.hard_threshold_bytes = s->node.soft_threshold_bytes = -1;
 	for (size_t i = 0; i < s->em.thresholds.n; i++) {
 		const struct podoom_eviction_threshold *t = &s->em.thresholds.t[i];
@@ -2481,12 +2495,13 @@ void podoom_sim_free(struct podoom_sim *s)
 		struct spod *p = &s->pods[i];
 		for (size_t k = 0; p->ctrs && k < p->nctrs; k++) {
 			for (size_t j = 0; j < p->ctrs[k].nspecs; j++) {
-				sim_curve_fini(&p->ctrs[k].specs[j].anon);
-				sim_curve_fini(&p->ctrs[k].specs[j].file);
+				podoom_curve_fini(&p->ctrs[k].specs[j].anon);
+				podoom_curve_fini(&p->ctrs[k].specs[j].file);
 			}
 			free(p->ctrs[k].specs);
 			free(p->ctrs[k].procs);
 			free(p->ctrs[k].path);
+			free(p->ctrs[k].path0);
 		}
 		free(p->ctrs);
 		free(p->path);
@@ -2512,6 +2527,11 @@ void podoom_sim_free(struct podoom_sim *s)
 void podoom_sim_node_info(const struct podoom_sim *s, struct podoom_sim_node_info *ret)
 {
 	*ret = s->node;
+}
+
+void podoom_sim_eviction_manager(const struct podoom_sim *s, struct podoom_eviction_manager *ret)
+{
+	*ret = s->em0;
 }
 
 size_t podoom_sim_npods(const struct podoom_sim *s)
