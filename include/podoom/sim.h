@@ -64,6 +64,11 @@ struct podoom_sim_options {
 	uint64_t seed;	     /* overrides the scenario's seed when has_seed */
 	bool record_series;  /* keep every pod's memory over time (podoom_sim_*_series) */
 	bool emit_samples;   /* emit PODOOM_SIMEVENT_SAMPLE at every kubelet sample */
+	/* a host that refuses some oom_score_adj values (below 0 without
+	 * CAP_SYS_RESOURCE): every process whose value would be below
+	 * adj_floor runs with adj_refused_value instead (what it inherited) */
+	bool has_adj_floor;
+	int adj_floor, adj_refused_value;
 };
 
 /*

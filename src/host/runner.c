@@ -1135,6 +1135,14 @@ static int step(struct podoom_runner *r)
 			continue;
 		for (size_t k = 0; k < p->nctrs; k++)
 			kill_ctr(&p->ctrs[k]);
+		/* wait for them: the simulator frees an evicted pod's memory at once, and
+		 * the kubelet's next look may come at this very instant */
+		for (size_t k = 0; k < p->nctrs; k++)
+			for (size_t j = 0; j < p->ctrs[k].nprocs; j++) {
+				struct rproc *pr = &p->ctrs[k].procs[j];
+				if (pr->alive && waitpid(pr->pid, NULL, 0) == pr->pid)
+					pr->alive = false;
+			}
 		p->killed = true;
 		if (!pod_alive(p) && (rc = pod_stopped(r, p, t)) < 0)
 			return rc;

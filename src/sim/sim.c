@@ -649,6 +649,8 @@ static int ctr_start(struct podoom_sim *s, struct spod *p, struct ctr *c)
 		pr->uid = c->ci < 0 ? 65535 : 0; /* the pause image runs as 65535 */
 		pr->adj = c->ci < 0 ? PODOOM_SIM_PAUSE_OOM_SCORE_ADJ
 				    : (pr->spec->has_adj ? pr->spec->adj : c->adj);
+		if (s->opts.has_adj_floor && pr->adj < s->opts.adj_floor)
+			pr->adj = s->opts.adj_refused_value;
 		pr->alive = true;
 		pr->grew_usec = s->now;
 	}
