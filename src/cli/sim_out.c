@@ -311,7 +311,8 @@ int sim_out_json(const struct podoom_simevent *e)
 	case PODOOM_SIMEVENT_OOM_KILL:
 	case PODOOM_SIMEVENT_OOM_STALL:
 	case PODOOM_SIMEVENT_PANIC:
-		r |= set(o, "kind", json_string(podoom_oom_class_to_string(e->kind)));
+		r |= set(o, "kind", e->kind < PODOOM_OOM_CLASS_COUNT ? json_string(podoom_oom_class_to_string(e->kind))
+								  : json_null());
 		r |= set(o, "limit_bytes", e->limit_bytes >= 0 ? json_integer(e->limit_bytes) : json_null());
 		r |= set(o, "usage_bytes", json_integer(e->usage_bytes));
 		if (e->type != PODOOM_SIMEVENT_OOM_KILL)

@@ -34,6 +34,8 @@
 #define PAGE 4096
 #define USEC 1000000LL
 #define KILL_TIMEOUT_MS 5000u
+/* most kernel log bytes kept waiting for a report to complete */
+#define RAW_MAX (4u << 20)
 
 enum pod_phase { P_RUNNING, P_TERMINATING, P_STOPPED };
 
@@ -120,7 +122,11 @@ struct podoom_runner {
 	uint64_t oom_seq;
 	struct report *reports;
 	size_t nreports, reports_cap;
-	/* the lines of the current /dev/kmsg read */
+	/* /dev/kmsg records not yet parsed into a whole report of ours */
+	char *raw;
+	size_t raw_len, raw_cap;
+	uint64_t pending_line;
+	/* the lines of the current parse */
 	char *lines;
 	size_t lines_len, lines_cap;
 	size_t *line_off;
@@ -689,8 +695,18 @@ static int on_event(void *user, const struct podoom_oom_event *ev)
 	struct report *rp;
 	const char *memcg = ev->oom_memcg[0] ? ev->oom_memcg : ev->task_memcg;
 
-	if (!ev->has_victim || !strstr(memcg, r->parent))
+	if (!strstr(memcg, r->parent))
 		return 0; /* another program's OOM */
+	if (ev->outcome == PODOOM_OOM_OUTCOME_UNKNOWN && r->raw_len < RAW_MAX) {
+		if (r->pending_line == 0 || ev->start.line_no < r->pending_line)
+			r->pending_line = ev->start.line_no;
+		return 0; /* not all in the log yet */
+	}
+	if (!ev->has_victim || ev->victim.source != PODOOM_OOM_SOURCE_KILLED_LINE)
+		return 0;
+	for (size_t i = 0; i < r->nreports; i++)
+		if (r->reports[i].victim_pid == ev->victim.pid)
+			return 0; /* seen whole before (kept for a later report's sake) */
 	if (podoom_grow(&r->reports, &r->reports_cap, r->nreports + 1, sizeof(*r->reports), 8) < 0)
 		return -ENOMEM;
 	rp = &r->reports[r->nreports];
@@ -727,12 +743,53 @@ static int on_event(void *user, const struct podoom_oom_event *ev)
 	return 0;
 }
 
+/*
+ * Read what /dev/kmsg has and parse it, from the first line of a report of
+ * ours that has no "Killed process" line yet: the kernel prints that line
+ * after it sent SIGKILL, so the victim may be reaped before it reaches the
+ * log. Such a report's lines are kept and parsed again, whole, next time.
+ */
 static void drain_kmsg(struct podoom_runner *r)
 {
+	char rec[8192];
+	ssize_t n;
+	int fd;
+
 	if (r->kmsg < 0)
 		return;
-	r->lines_len = r->nline = 0;
-	(void)podoom_oomlog_read(r->kmsg, 0, on_line, on_event, r);
+	/* one record per read; EPIPE where records were overwritten */
+	while ((n = read(r->kmsg, rec, sizeof(rec))) != 0) {
+		if (n < 0 && (errno == EINTR || errno == EPIPE))
+			continue;
+		if (n < 0)
+			break;
+		if (podoom_grow(&r->raw, &r->raw_cap, r->raw_len + (size_t)n + 1, 1, 65536) < 0)
+			return;
+		memcpy(r->raw + r->raw_len, rec, (size_t)n);
+		r->raw_len += (size_t)n;
+	}
+	if (r->raw_len == 0)
+		return;
+	fd = memfd_create("podoom-kmsg", MFD_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, r->raw, r->raw_len) == (ssize_t)r->raw_len && lseek(fd, 0, SEEK_SET) == 0) {
+		r->lines_len = r->nline = 0;
+		r->pending_line = 0;
+		(void)podoom_oomlog_read(fd, 0, on_line, on_event, r);
+	}
+	close(fd);
+	/* keep from the pending report's first line on, or nothing */
+	if (r->pending_line == 0) {
+		r->raw_len = 0;
+	} else {
+		size_t off = 0;
+		for (uint64_t line = 1; line < r->pending_line && off < r->raw_len; off++)
+			if (r->raw[off] == '\n')
+				line++;
+		memmove(r->raw, r->raw + off, r->raw_len - off);
+		r->raw_len -= off;
+	}
 }
 
 /* the report that killed @pid, waiting a little for it to reach the log */
@@ -1263,6 +1320,7 @@ void podoom_runner_free(struct podoom_runner *r)
 		close(r->kmsg);
 	free(r->q);
 	free(r->reports);
+	free(r->raw);
 	free(r->lines);
 	free(r->line_off);
 	free(r->klog);
