@@ -60,6 +60,8 @@ enum podoom_runner_eviction {
  * runner looks for dead processes between other deadlines. */
 #define PODOOM_RUNNER_WORKER_STEP_USEC 2000
 #define PODOOM_RUNNER_POLL_USEC 2000
+/* How often the memory series are read from the cgroups (record_series). */
+#define PODOOM_RUNNER_SERIES_USEC 50000
 /* How long the runner waits for an OOM kill's report to reach /dev/kmsg. */
 #define PODOOM_RUNNER_REPORT_WAIT_USEC 500000
 /* Most processes one run starts. */
@@ -70,6 +72,7 @@ struct podoom_runner_options {
 	const char *tmpdir; /* where workers keep their page cache; NULL: "/var/tmp" */
 	enum podoom_runner_eviction eviction;
 	bool emit_samples;  /* PODOOM_SIMEVENT_SAMPLE at every kubelet look */
+	bool record_series; /* keep every pod's memory every PODOOM_RUNNER_SERIES_USEC */
 	const volatile sig_atomic_t *stop; /* when it becomes nonzero the run ends (may be NULL) */
 };
 
@@ -116,6 +119,13 @@ struct podoom_runner_adj {
 
 /* podoom_runner_adj_refused() - the refusals so far (after start). */
 const struct podoom_runner_adj *podoom_runner_adj_refused(const struct podoom_runner *r, size_t *n);
+
+/* podoom_runner_pod_series(), _node_series() - what the cgroups held over
+ * time when opts.record_series (working set: usage - inactive_file; usage:
+ * the memcg's), the node's with the scenario's system usage added.
+ * NULL and *n = 0 otherwise. Valid until the next podoom_runner_next(). */
+const struct podoom_sim_point *podoom_runner_pod_series(const struct podoom_runner *r, size_t i, size_t *n);
+const struct podoom_sim_point *podoom_runner_node_series(const struct podoom_runner *r, size_t *n);
 
 /* podoom_runner_kubepods_limit() - the emulated node's limit in bytes. */
 int64_t podoom_runner_kubepods_limit(const struct podoom_runner *r);

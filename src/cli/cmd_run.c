@@ -33,6 +33,7 @@
 #include "podoom/runner.h"
 #include "podoom/sim.h"
 #include "sim_out.h"
+#include "sim_plot.h"
 
 #define CMD "run"
 /* --compare: the simulator named other victims than the kernel */
@@ -51,7 +52,7 @@ struct run_opts {
 	const struct podoom_kubelet_profile *kp;
 	char **argv;
 	/* scenario mode */
-	const char *scenario, *kernel_log, *tmpdir;
+	const char *scenario, *kernel_log, *tmpdir, *svg, *html;
 	bool compare, samples;
 	enum podoom_runner_eviction eviction;
 };
@@ -89,6 +90,9 @@ static void usage(FILE *out)
 		"      --json                     one JSON object per event per line\n"
 		"      --kernel-log FILE          the kernel's own report of every OOM kill\n"
 		"      --samples                  also show the kubelet's looks that changed nothing\n"
+		"      --svg FILE                 chart every pod's memory over time (read from its\n"
+		"                                 cgroup every 50ms) into FILE\n"
+		"      --html FILE                the chart and the event table as one HTML page\n"
 		"      --tmpdir DIR               where workers keep page cache (a disk filesystem,\n"
 		"                                 not tmpfs; default /var/tmp)\n"
 		"\n"
@@ -111,7 +115,7 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_LIMIT = 256, OPT_REQUEST, OPT_KUBELET, OPT_JSON, OPT_CLEANUP, OPT_COMPARE, OPT_EVICTION,
-	       OPT_KERNEL_LOG, OPT_SAMPLES, OPT_TMPDIR };
+	       OPT_KERNEL_LOG, OPT_SAMPLES, OPT_TMPDIR, OPT_SVG, OPT_HTML };
 	static const struct option longopts[] = {
 		{"memory-limit", required_argument, NULL, OPT_LIMIT},
 		{"memory-request", required_argument, NULL, OPT_REQUEST},
@@ -123,6 +127,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{"kernel-log", required_argument, NULL, OPT_KERNEL_LOG},
 		{"samples", no_argument, NULL, OPT_SAMPLES},
 		{"tmpdir", required_argument, NULL, OPT_TMPDIR},
+		{"svg", required_argument, NULL, OPT_SVG},
+		{"html", required_argument, NULL, OPT_HTML},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -176,6 +182,12 @@ again:
 			break;
 		case OPT_TMPDIR:
 			o->tmpdir = optarg;
+			break;
+		case OPT_SVG:
+			o->svg = optarg;
+			break;
+		case OPT_HTML:
+			o->html = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -415,6 +427,16 @@ static int simulate_twin(struct podoom_scenario *sc, bool floor, int floor_value
 	return r;
 }
 
+static const struct podoom_sim_point *runner_node_series(const void *src, size_t *n)
+{
+	return podoom_runner_node_series(src, n);
+}
+
+static const struct podoom_sim_point *runner_pod_series(const void *src, size_t i, size_t *n)
+{
+	return podoom_runner_pod_series(src, i, n);
+}
+
 static int run_scenario(const struct run_opts *o)
 {
 	struct podoom_scenario *sc = NULL;
@@ -422,8 +444,13 @@ static int run_scenario(const struct run_opts *o)
 	struct podoom_runner *rn = NULL;
 	struct podoom_cgroup_root root;
 	struct podoom_diag diag = {0};
-	struct podoom_runner_options ro = {.tag = "scenario", .tmpdir = o->tmpdir, .eviction = o->eviction, .emit_samples = o->samples,
+	struct podoom_runner_options ro = {.tag = "scenario",
+					   .tmpdir = o->tmpdir,
+					   .eviction = o->eviction,
+					   .emit_samples = o->samples || o->svg || o->html,
+					   .record_series = o->svg || o->html,
 					   .stop = &stop_signal};
+	struct sim_plot_events pev = {0};
 	struct podoom_sim_options so = {0};
 	struct victims kern = {0}, twin = {0};
 	size_t count[PODOOM_SIMEVENT_TYPE_COUNT] = {0};
@@ -493,7 +520,7 @@ static int run_scenario(const struct run_opts *o)
 		count[e->type]++;
 		if (e->type == PODOOM_SIMEVENT_OOM_KILL && !e->group_member)
 			ooms++;
-		if (victims_add(&kern, e) < 0) {
+		if (victims_add(&kern, e) < 0 || (ro.record_series && sim_plot_events_add(&pev, e) < 0)) {
 			r = -ENOMEM;
 			break;
 		}
@@ -516,6 +543,14 @@ static int run_scenario(const struct run_opts *o)
 	if (!o->json)
 		sim_out_summary(count, ooms);
 	rc = EXIT_OK;
+	{
+		struct sim_plot_source plot = {.command = CMD, .sim = layout, .src = rn, .node_series = runner_node_series,
+					       .pod_series = runner_pod_series};
+		if (o->svg && sim_plot_write(o->svg, false, &plot, &pev, o->scenario) < 0)
+			rc = EXIT_FAILURE_RUNTIME;
+		if (o->html && sim_plot_write(o->html, true, &plot, &pev, o->scenario) < 0)
+			rc = EXIT_FAILURE_RUNTIME;
+	}
 	if (o->kernel_log) {
 		size_t len;
 		const char *text = podoom_runner_kernel_log(rn, &len);
@@ -553,6 +588,7 @@ out:
 	free(buf);
 	free(kern.v);
 	free(twin.v);
+	sim_plot_events_free(&pev);
 	fflush(stdout);
 	return rc;
 }

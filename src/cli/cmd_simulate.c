@@ -127,6 +127,16 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 	return 0;
 }
 
+static const struct podoom_sim_point *node_series(const void *src, size_t *n)
+{
+	return podoom_sim_node_series(src, n);
+}
+
+static const struct podoom_sim_point *pod_series(const void *src, size_t i, size_t *n)
+{
+	return podoom_sim_pod_series(src, i, n);
+}
+
 int cmd_simulate(int argc, char **argv)
 {
 	struct sim_opts o = {0};
@@ -211,9 +221,11 @@ int cmd_simulate(int argc, char **argv)
 	}
 	if (!o.json && !quiet)
 		sim_out_summary(count, ooms);
-	if (o.svg && sim_plot_write(o.svg, false, sim, &pev, name) < 0)
+	struct sim_plot_source plot = {.command = CMD, .sim = sim, .src = sim, .node_series = node_series,
+				       .pod_series = pod_series};
+	if (o.svg && sim_plot_write(o.svg, false, &plot, &pev, name) < 0)
 		rc = EXIT_FAILURE_RUNTIME;
-	if (o.html && sim_plot_write(o.html, true, sim, &pev, name) < 0)
+	if (o.html && sim_plot_write(o.html, true, &plot, &pev, name) < 0)
 		rc = EXIT_FAILURE_RUNTIME;
 	goto out;
 nomem:

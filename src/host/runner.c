@@ -69,6 +69,8 @@ struct rpod {
 	int64_t kill_at_usec, grace_sec;
 	bool killed;
 	int64_t *cws;
+	struct podoom_sim_point *series;
+	size_t nseries, series_cap;
 };
 
 /* a queued event and what it owns */
@@ -136,6 +138,10 @@ struct podoom_runner {
 
 	struct podoom_runner_adj *refused;
 	size_t nrefused, refused_cap;
+
+	struct podoom_sim_point *series;
+	size_t nseries, series_cap;
+	int64_t next_series_usec;
 
 	struct qev *q;
 	size_t qhead, qn, qcap;
@@ -1168,6 +1174,47 @@ static int kubelet_sync(struct podoom_runner *r)
 	return 0;
 }
 
+/* ---- memory over time ------------------------------------------------------------------ */
+
+static int series_add(struct podoom_sim_point **v, size_t *n, size_t *cap, int64_t t, int64_t ws, int64_t usage)
+{
+	if (podoom_grow(v, cap, *n + 1, sizeof(**v), 256) < 0)
+		return -ENOMEM;
+	(*v)[(*n)++] = (struct podoom_sim_point){.t_usec = t, .working_set_bytes = ws, .usage_bytes = usage};
+	return 0;
+}
+
+static int record_series(struct podoom_runner *r, int64_t t)
+{
+	struct podoom_memcg_stat st;
+
+	r->next_series_usec = t + PODOOM_RUNNER_SERIES_USEC;
+	if (podoom_cgroup_read_stat(&r->root, r->kubepods_rel, &st) == 0 &&
+	    series_add(&r->series, &r->nseries, &r->series_cap, t, r->ni.system_bytes + st.working_set_bytes,
+		       r->ni.system_bytes + st.usage_bytes) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->npods; i++) {
+		struct rpod *p = &r->pods[i];
+		if (podoom_cgroup_read_stat(&r->root, p->rel, &st) < 0)
+			st.working_set_bytes = st.usage_bytes = 0;
+		if (series_add(&p->series, &p->nseries, &p->series_cap, t, st.working_set_bytes, st.usage_bytes) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+const struct podoom_sim_point *podoom_runner_pod_series(const struct podoom_runner *r, size_t i, size_t *n)
+{
+	*n = i < r->npods ? r->pods[i].nseries : 0;
+	return *n ? r->pods[i].series : NULL;
+}
+
+const struct podoom_sim_point *podoom_runner_node_series(const struct podoom_runner *r, size_t *n)
+{
+	*n = r->nseries;
+	return r->series;
+}
+
 /* ---- the loop -------------------------------------------------------------------------- */
 
 static int step(struct podoom_runner *r)
@@ -1182,6 +1229,8 @@ static int step(struct podoom_runner *r)
 		r->ended = true;
 		return 0;
 	}
+	if (r->o.record_series && t >= r->next_series_usec && (rc = record_series(r, t)) < 0)
+		return rc;
 	if (t >= r->ni.duration_usec) {
 		r->ended = true;
 		return 0;
@@ -1308,6 +1357,7 @@ void podoom_runner_free(struct podoom_runner *r)
 		free(p->ctrs);
 		free(p->cws);
 		free(p->rel);
+		free(p->series);
 	}
 	for (size_t i = 0; i < r->nreports; i++) {
 		free(r->reports[i].ranking);
@@ -1320,6 +1370,7 @@ void podoom_runner_free(struct podoom_runner *r)
 		close(r->kmsg);
 	free(r->q);
 	free(r->reports);
+	free(r->series);
 	free(r->raw);
 	free(r->lines);
 	free(r->line_off);
