@@ -53,7 +53,8 @@ static int setup(void **state)
 	return 0;
 }
 
-/* podoom-<pid>-scenario directories of @pid (0: of any pid) */
+/* podoom-<pid>-scenario directories of @pid (0: of any podoom that is gone,
+ * so that runs going on at the same time do not count) */
 static int leftovers(pid_t pid)
 {
 	DIR *d = opendir(root.mount);
@@ -63,10 +64,13 @@ static int leftovers(pid_t pid)
 
 	snprintf(want, sizeof(want), "podoom-%ld-scenario", (long)pid);
 	assert_non_null(d);
-	while ((e = readdir(d)) != NULL)
+	while ((e = readdir(d)) != NULL) {
+		long owner = strtol(e->d_name + (strncmp(e->d_name, "podoom-", 7) == 0 ? 7 : 0), NULL, 10);
 		if (pid ? strcmp(e->d_name, want) == 0
-			: strncmp(e->d_name, "podoom-", 7) == 0 && strstr(e->d_name, "-scenario"))
+			: strncmp(e->d_name, "podoom-", 7) == 0 && strstr(e->d_name, "-scenario") && owner > 0 &&
+				  kill((pid_t)owner, 0) < 0 && errno == ESRCH)
 			n++;
+	}
 	closedir(d);
 	return n;
 }
