@@ -194,12 +194,7 @@ static char *xprintf(const char *fmt, ...)
 
 static const char *fmt_bytes(int64_t b, char *buf, size_t size)
 {
-	if (b < 0) {
-		buf[0] = '-';
-		podoom_bytes_format_human(-b, buf + 1, size - 1);
-	} else {
-		podoom_bytes_format_human(b, buf, size);
-	}
+	podoom_bytes_format_human(b, buf, size);
 	return buf;
 }
 
@@ -240,20 +235,7 @@ static struct qev *emit(struct podoom_runner *r, enum podoom_simevent_type type,
 		return NULL;
 	q = &r->q[r->qn++];
 	memset(q, 0, sizeof(*q));
-	q->ev.time_usec = t;
-	q->ev.type = type;
-	q->ev.namespace = q->ev.pod = q->ev.pod_uid = q->ev.container = q->ev.container_id = q->ev.process = "";
-	q->ev.scope = "";
-	q->ev.pod_index = SIZE_MAX;
-	q->ev.qos = PODOOM_QOS_COUNT;
-	q->ev.kind = PODOOM_OOM_CLASS_COUNT;
-	q->ev.limit_bytes = -1;
-	q->ev.usage_bytes = -1;
-	q->ev.backoff_usec = -1;
-	q->ev.available_bytes = -1;
-	q->ev.reason = "";
-	q->ev.threshold = "";
-	q->ev.why = "";
+	podoom_simevent_init(&q->ev, type, t);
 	return q;
 }
 

@@ -303,20 +303,7 @@ static struct qev *emit(struct podoom_sim *s, enum podoom_simevent_type type)
 		return NULL;
 	q = &s->q[s->qn++];
 	memset(q, 0, sizeof(*q));
-	q->ev.time_usec = s->now;
-	q->ev.type = type;
-	q->ev.namespace = q->ev.pod = q->ev.pod_uid = q->ev.container = q->ev.container_id = q->ev.process = "";
-	q->ev.scope = "";
-	q->ev.pod_index = SIZE_MAX;
-	q->ev.qos = PODOOM_QOS_COUNT;
-	q->ev.kind = PODOOM_OOM_CLASS_COUNT;
-	q->ev.limit_bytes = -1;
-	q->ev.usage_bytes = -1;
-	q->ev.backoff_usec = -1;
-	q->ev.available_bytes = -1;
-	q->ev.reason = "";
-	q->ev.threshold = "";
-	q->ev.why = "";
+	podoom_simevent_init(&q->ev, type, s->now);
 	return q;
 }
 
