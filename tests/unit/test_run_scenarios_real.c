@@ -272,7 +272,9 @@ static void test_sigkilled_leaves_nothing(void **state)
 	kill(pid, SIGKILL);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_gone(procs, n);			/* PR_SET_PDEATHSIG took them */
-	assert_int_equal(leftovers(pid), 1);	/* SIGKILL left the cgroups */
+	/* SIGKILL left the cgroups (unless a podoom run started meanwhile, by
+	 * another test, already reaped them) */
+	assert_true(leftovers(pid) <= 1);
 	snprintf(cmd, sizeof(cmd), "%s run --cleanup >/dev/null", podoom);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(leftovers(pid), 0);
