@@ -142,6 +142,29 @@ struct podoom_sim_pod_info {
 	size_t ncontainers;
 };
 
+/* The kubelet's restart back-off of one container (kuberuntime doBackOff,
+ * flowcontrol.Backoff): plain data, zero before the first restart. */
+struct podoom_sim_backoff {
+	bool has;
+	int64_t usec;	      /* the current back-off */
+	int64_t updated_usec; /* when it was last set */
+};
+
+/* podoom_sim_backoff_restart_at() - when a container that exited at
+ * @finished_usec starts again: after the back-off (ignored when stale: not
+ * set for 2 x PODOOM_SIM_BACKOFF_MAX_USEC), never before the kubelet's next
+ * relist (PODOOM_SIM_RELIST_USEC). */
+int64_t podoom_sim_backoff_restart_at(const struct podoom_sim_backoff *b, int64_t finished_usec);
+
+/* podoom_sim_backoff_next() - the back-off after a restart at @now_usec:
+ * 10 s at first (or when stale), then doubled up to 5 min. */
+void podoom_sim_backoff_next(struct podoom_sim_backoff *b, int64_t finished_usec, int64_t now_usec);
+
+/* podoom_sim_restarts() - whether the kubelet restarts a container of @pod
+ * that exited with @exit_code: restartPolicy Always (the default), OnFailure
+ * for a nonzero code, never with Never; a sidecar always. */
+bool podoom_sim_restarts(const struct podoom_pod *pod, bool sidecar, int exit_code);
+
 /* podoom_sim_eviction_manager() - the kubelet's eviction manager as the
  * scenario configures it, before its first step (a copy: plain data), for
  * an engine that runs the same kubelet on the real clock. */

@@ -56,7 +56,12 @@ struct rctr {
 	size_t ncommand;
 	struct rproc *procs;
 	size_t nprocs;
-	bool running;
+	bool running, sidecar;
+	bool waiting;		  /* exited, to be restarted at restart_at_usec */
+	int64_t start_mono_usec;  /* its curves start here (CLOCK_MONOTONIC) */
+	int64_t finished_usec, restart_at_usec;
+	uint32_t restarts;
+	struct podoom_sim_backoff bo; /* the simulator's restart policy */
 };
 
 struct rpod {
@@ -275,6 +280,7 @@ static int setup_ctr(struct podoom_runner *r, struct rpod *p, struct rctr *c, si
 	int n;
 
 	c->index = k;
+	c->sidecar = p->sp->pod.containers[k].type == PODOOM_CONTAINER_SIDECAR;
 	c->command = scn ? scn->command : NULL;
 	c->ncommand = scn ? scn->ncommand : 0;
 	c->nprocs = c->command ? 1 : (scn && scn->nprocs ? scn->nprocs : 1);
@@ -532,7 +538,7 @@ static void __attribute__((noreturn)) child_main(const struct podoom_runner *r, 
 		execvp(argv[0], argv);
 		_exit(errno == ENOENT ? 127 : 126);
 	}
-	worker_loop(r, pr, r->t0_usec);
+	worker_loop(r, pr, c->start_mono_usec);
 }
 
 static int read_adj(pid_t pid, int *ret)
@@ -595,7 +601,8 @@ static int start_proc(struct podoom_runner *r, size_t pi, struct rctr *c, size_t
 	}
 	close(go[1]);
 	if (j == 0) {
-		q = emit(r, PODOOM_SIMEVENT_START, 0);
+		q = emit(r, c->restarts ? PODOOM_SIMEVENT_RESTART : PODOOM_SIMEVENT_START,
+			 c->start_mono_usec - r->t0_usec);
 		if (!q)
 			return -ENOMEM;
 		ev_ctr(r, q, &r->pods[pi], c);
@@ -603,7 +610,26 @@ static int start_proc(struct podoom_runner *r, size_t pi, struct rctr *c, size_t
 		q->ev.pid = pid;
 		q->ev.oom_score_adj = pr->adj;
 		q->ev.main_process = true;
-		q->ev.why = c->command ? "the container's command started" : "the container started";
+		q->ev.restart_count = c->restarts;
+		q->ev.why = c->restarts ? "the kubelet started it again: its memory starts again from the beginning "
+					  "of its curve"
+					: (c->command ? "the container's command started" : "the container started");
+	}
+	return 0;
+}
+
+/* (re)start every process of @c, its curves from now */
+static int start_ctr(struct podoom_runner *r, size_t pi, struct rctr *c, char *err, size_t errsize)
+{
+	int rc;
+
+	c->start_mono_usec = mono_usec();
+	c->waiting = false;
+	c->running = true;
+	for (size_t j = 0; j < c->nprocs; j++) {
+		c->procs[j].by_us = false;
+		if ((rc = start_proc(r, pi, c, j, err, errsize)) < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -634,13 +660,9 @@ int podoom_runner_start(struct podoom_runner *r, char *err, size_t errsize)
 	r->t0_usec = mono_usec();
 	r->started = true;
 	for (size_t i = 0; i < r->npods; i++)
-		for (size_t k = 0; k < r->pods[i].nctrs; k++) {
-			struct rctr *c = &r->pods[i].ctrs[k];
-			for (size_t j = 0; j < c->nprocs; j++)
-				if ((rc = start_proc(r, i, c, j, err, errsize)) < 0)
-					return rc;
-			c->running = true;
-		}
+		for (size_t k = 0; k < r->pods[i].nctrs; k++)
+			if ((rc = start_ctr(r, i, &r->pods[i].ctrs[k], err, errsize)) < 0)
+				return rc;
 	r->next_sample_usec = 0;
 	return 0;
 }
@@ -904,21 +926,54 @@ static int ctr_ended(struct podoom_runner *r, struct rpod *p, struct rctr *c, in
 {
 	struct qev *q = emit(r, PODOOM_SIMEVENT_CONTAINER_EXIT, t);
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	const char *cause = oom ? "its main process was OOM-killed" : code == 0 ? "its main process exited"
+									       : "its main process failed";
 
 	if (!q)
 		return -ENOMEM;
 	c->running = false;
+	c->finished_usec = t;
 	kill_ctr(c); /* its other processes die with the container's init */
 	ev_ctr(r, q, p, c);
 	q->ev.process = c->procs[0].comm;
 	q->ev.pid = c->procs[0].pid;
 	q->ev.exit_code = code;
 	q->ev.reason = oom ? "OOMKilled" : (code == 0 ? "Completed" : "Error");
-	q->ev.restart_count = 0;
+	q->ev.restart_count = c->restarts;
 	q->ev.backoff_usec = -1;
-	q->ev.why = oom ? "its main process was OOM-killed: the container ends with exit code 137 (OOMKilled); "
-			  "podoom run does not restart containers"
-			: (code == 0 ? "its main process exited" : "its main process failed");
+	if (p->phase == P_RUNNING && podoom_sim_restarts(&p->sp->pod, c->sidecar, code)) {
+		c->waiting = true;
+		c->restart_at_usec = podoom_sim_backoff_restart_at(&c->bo, t);
+		q->ev.backoff_usec = c->restart_at_usec - t;
+		if (!own(q, xprintf("%s: exit code %d (%s); the kubelet starts it again in %lld ms", cause, code,
+				    q->ev.reason, (long long)(q->ev.backoff_usec / 1000))))
+			return -ENOMEM;
+	} else if (!own(q, xprintf("%s: exit code %d (%s); restartPolicy %s: it stays terminated", cause, code,
+				   q->ev.reason, p->sp->pod.restart_policy ? p->sp->pod.restart_policy : "Always"))) {
+		return -ENOMEM;
+	}
+	q->ev.why = q->own[0];
+	return 0;
+}
+
+/* containers whose back-off is over start again (as the simulator's kubelet) */
+static int restart_due(struct podoom_runner *r, int64_t t)
+{
+	char err[256];
+	int rc;
+
+	for (size_t i = 0; i < r->npods; i++) {
+		struct rpod *p = &r->pods[i];
+		for (size_t k = 0; k < p->nctrs; k++) {
+			struct rctr *c = &p->ctrs[k];
+			if (!c->waiting || p->phase != P_RUNNING || t < c->restart_at_usec)
+				continue;
+			podoom_sim_backoff_next(&c->bo, c->finished_usec, t);
+			c->restarts++;
+			if ((rc = start_ctr(r, i, c, err, sizeof(err))) < 0)
+				return rc;
+		}
+	}
 	return 0;
 }
 
@@ -1217,6 +1272,8 @@ static int step(struct podoom_runner *r)
 		r->ended = true;
 		return 0;
 	}
+	if ((rc = restart_due(r, t)) < 0)
+		return rc;
 	for (size_t i = 0; i < r->npods; i++) {
 		struct rpod *p = &r->pods[i];
 		if (p->phase != P_TERMINATING || p->killed || t < p->kill_at_usec)

@@ -75,8 +75,7 @@ struct ctr {
 	enum ctr_state state;
 	uint32_t restarts;
 	int64_t start_usec, finished_usec, restart_at_usec;
-	bool backoff_has;
-	int64_t backoff_usec, backoff_updated_usec;
+	struct podoom_sim_backoff bo;
 	bool stalled;
 	char id[65];
 	char *path;	    /* its memcg, rebuilt at every start */
@@ -656,11 +655,11 @@ static void ctr_stop(struct podoom_sim *s, struct ctr *c)
 	c->slope = 0;
 }
 
-static bool restart_policy_restarts(const struct spod *p, const struct ctr *c, int exit_code)
+bool podoom_sim_restarts(const struct podoom_pod *pod, bool sidecar, int exit_code)
 {
-	const char *rp = p->sp->pod.restart_policy;
+	const char *rp = pod->restart_policy;
 
-	if (c->sidecar)
+	if (sidecar)
 		return true; /* restartable init containers restart whatever the pod says */
 	if (!rp || strcmp(rp, "Always") == 0)
 		return true;
@@ -676,26 +675,26 @@ static bool restart_policy_restarts(const struct spod *p, const struct ctr *c, i
  * restart comes as soon as the kubelet notices the exit (its next relist)
  * and sets the back-off to 10 s; each later one doubles it up to 5 min.
  */
-static int64_t restart_time(const struct ctr *c, int64_t finished)
+int64_t podoom_sim_backoff_restart_at(const struct podoom_sim_backoff *b, int64_t finished_usec)
 {
 	int64_t wait = 0;
 
-	if (c->backoff_has && !(finished - c->backoff_updated_usec > 2 * PODOOM_SIM_BACKOFF_MAX_USEC))
-		wait = c->backoff_usec;
-	return finished + (wait > PODOOM_SIM_RELIST_USEC ? wait : PODOOM_SIM_RELIST_USEC);
+	if (b->has && !(finished_usec - b->updated_usec > 2 * PODOOM_SIM_BACKOFF_MAX_USEC))
+		wait = b->usec;
+	return finished_usec + (wait > PODOOM_SIM_RELIST_USEC ? wait : PODOOM_SIM_RELIST_USEC);
 }
 
-static void backoff_next(struct ctr *c, int64_t finished, int64_t now)
+void podoom_sim_backoff_next(struct podoom_sim_backoff *b, int64_t finished_usec, int64_t now_usec)
 {
-	if (!c->backoff_has || finished - c->backoff_updated_usec > 2 * PODOOM_SIM_BACKOFF_MAX_USEC) {
-		c->backoff_usec = PODOOM_SIM_BACKOFF_INITIAL_USEC;
+	if (!b->has || finished_usec - b->updated_usec > 2 * PODOOM_SIM_BACKOFF_MAX_USEC) {
+		b->usec = PODOOM_SIM_BACKOFF_INITIAL_USEC;
 	} else {
-		c->backoff_usec *= 2;
-		if (c->backoff_usec > PODOOM_SIM_BACKOFF_MAX_USEC)
-			c->backoff_usec = PODOOM_SIM_BACKOFF_MAX_USEC;
+		b->usec *= 2;
+		if (b->usec > PODOOM_SIM_BACKOFF_MAX_USEC)
+			b->usec = PODOOM_SIM_BACKOFF_MAX_USEC;
 	}
-	c->backoff_has = true;
-	c->backoff_updated_usec = now;
+	b->has = true;
+	b->updated_usec = now_usec;
 }
 
 /* every regular container is done and will not restart: the pod is over */
@@ -732,9 +731,9 @@ static int ctr_exited(struct podoom_sim *s, struct spod *p, struct ctr *c, const
 	q->ev.exit_code = exit_code;
 	q->ev.reason = reason;
 	q->ev.restart_count = c->restarts;
-	if (p->phase == P_RUNNING && restart_policy_restarts(p, c, exit_code)) {
+	if (p->phase == P_RUNNING && podoom_sim_restarts(&p->sp->pod, c->sidecar, exit_code)) {
 		c->state = C_WAITING;
-		c->restart_at_usec = restart_time(c, s->now);
+		c->restart_at_usec = podoom_sim_backoff_restart_at(&c->bo, s->now);
 		q->ev.backoff_usec = c->restart_at_usec - s->now;
 		if (q->ev.backoff_usec <= PODOOM_SIM_RELIST_USEC)
 			q->ev.why = qev_printf(q,
@@ -1878,7 +1877,7 @@ static int start_due(struct podoom_sim *s, bool first)
 						: c->state == C_WAITING && c->restart_at_usec <= s->now))
 				continue;
 			if (!first && c->ci >= 0) {
-				backoff_next(c, finished, s->now);
+				podoom_sim_backoff_next(&c->bo, finished, s->now);
 				c->restarts++;
 			}
 			if ((r = ctr_start(s, p, c)) < 0)
@@ -1904,7 +1903,7 @@ static int start_due(struct podoom_sim *s, bool first)
 						       "restart %u: no back-off before the first restart (or after 10m "
 						       "without one); the next exit waits %s; its memory starts again "
 						       "from the beginning of its curve",
-						       c->restarts, fmt_time(c->backoff_usec, a, sizeof(a)));
+						       c->restarts, fmt_time(c->bo.usec, a, sizeof(a)));
 			else
 				q->ev.why = qev_printf(q,
 						       "restart %u, when the %s back-off since it exited at %s is over; "

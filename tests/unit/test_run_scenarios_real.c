@@ -162,6 +162,8 @@ CASE(test_burstable_before_besteffort, "burstable-before-besteffort.yaml", "node
 CASE(test_page_cache_reclaimed, "page-cache.yaml", NULL)
 CASE(test_command, "command.yaml", "container-limit run/tailer tail tail")
 CASE(test_eviction_ranking, "eviction-ranking.yaml", "evicted run/report")
+CASE(test_crashloop, "crashloop.yaml", "pod-limit run/importer importer importer",
+     "pod-limit run/importer importer importer")
 CASE(test_spike_vs_leak_polling, "spike-vs-leak.yaml", "evicted run/leak", "node-allocatable run/spike spike spike")
 
 /* the same spike with --eviction=events: the notifier wakes the kubelet in time */
@@ -293,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_page_cache_reclaimed),
 		cmocka_unit_test(test_command),
 		cmocka_unit_test(test_eviction_ranking),
+		cmocka_unit_test(test_crashloop),
 		cmocka_unit_test(test_spike_vs_leak_polling),
 		cmocka_unit_test(test_spike_events),
 		cmocka_unit_test(test_interrupted_leaves_nothing),
