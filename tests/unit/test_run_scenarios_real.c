@@ -166,26 +166,6 @@ CASE(test_crashloop, "crashloop.yaml", "pod-limit run/importer importer importer
      "pod-limit run/importer importer importer")
 CASE(test_spike_vs_leak_polling, "spike-vs-leak.yaml", "evicted run/leak", "node-allocatable run/spike spike spike")
 
-/* the same spike with --eviction=events: the notifier wakes the kubelet in time */
-static void test_spike_events(void **state)
-{
-	json_t *a;
-	int rc;
-	char err[8192];
-	(void)state;
-	if (skip_reason)
-		skip();
-	play("spike-events.yaml", "--eviction=events", &a, &rc, err, sizeof(err));
-	json_decref(a);
-	if (rc == 2 && strstr(err, "memnotify")) {
-		const char *why = strstr(err, "--eviction=events");
-		print_message("skip reason: %.*s\n", why ? (int)strcspn(why, "\n") : 0, why ? why : "");
-		skip();
-	}
-	assert_int_equal(rc, 0);
-	assert_int_equal(leftovers(0), 0);
-}
-
 /* a long scenario: 60 s of three processes */
 static const char *long_scenario(void)
 {
@@ -297,7 +277,6 @@ int main(void)
 		cmocka_unit_test(test_eviction_ranking),
 		cmocka_unit_test(test_crashloop),
 		cmocka_unit_test(test_spike_vs_leak_polling),
-		cmocka_unit_test(test_spike_events),
 		cmocka_unit_test(test_interrupted_leaves_nothing),
 		cmocka_unit_test(test_sigkilled_leaves_nothing),
 	};
