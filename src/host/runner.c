@@ -481,9 +481,9 @@ static void __attribute__((noreturn)) worker_loop(const struct podoom_runner *r,
 		double sa = 0, sf = 0;
 		int64_t a = podoom_curve_eval(&pr->anon, &ca, t, &sa, &na) / PAGE * PAGE;
 		int64_t f = podoom_curve_eval(&pr->file, &cf, t, &sf, &nf) / PAGE * PAGE;
-		if (a > cur_a)
+		if (a > cur_a && base) /* a <= max_anon: base is mapped whenever a > 0 */
 			touch_up(base, cur_a, a);
-		else if (a < cur_a)
+		else if (a < cur_a && base)
 			madvise(base + a, (size_t)(cur_a - a), MADV_DONTNEED);
 		cur_a = a;
 		if (f > cur_f) {
@@ -529,7 +529,7 @@ static void __attribute__((noreturn)) child_main(const struct podoom_runner *r, 
 	close(go);
 	if (c->command) {
 		char **argv = calloc(c->ncommand + 1, sizeof(*argv));
-		if (!argv)
+		if (!argv || c->ncommand == 0)
 			_exit(126);
 		for (size_t i = 0; i < c->ncommand; i++)
 			argv[i] = (char *)c->command[i];
