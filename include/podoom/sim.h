@@ -165,6 +165,12 @@ void podoom_sim_backoff_next(struct podoom_sim_backoff *b, int64_t finished_usec
  * for a nonzero code, never with Never; a sidecar always. */
 bool podoom_sim_restarts(const struct podoom_pod *pod, bool sidecar, int exit_code);
 
+/* podoom_sim_eviction_grace_seconds() - how long an evicted pod has between
+ * SIGTERM and SIGKILL: the eviction manager's override, 0 meaning the pod's
+ * terminationGracePeriodSeconds (default 30), never below 1 s
+ * (calculateEffectiveGracePeriod). */
+int64_t podoom_sim_eviction_grace_seconds(const struct podoom_pod *pod, int64_t override_seconds);
+
 /* podoom_sim_eviction_manager() - the kubelet's eviction manager as the
  * scenario configures it, before its first step (a copy: plain data), for
  * an engine that runs the same kubelet on the real clock. */

@@ -1033,12 +1033,6 @@ static int reap(struct podoom_runner *r)
 
 /* ---- the kubelet -------------------------------------------------------------------- */
 
-static int64_t pod_grace_seconds(const struct rpod *p)
-{
-	return p->sp->pod.has_termination_grace ? p->sp->pod.termination_grace_seconds
-						: PODOOM_SIM_DEFAULT_TERMINATION_GRACE_SEC;
-}
-
 static int evict(struct podoom_runner *r, const struct podoom_eviction_decision *d, size_t n, int64_t t,
 		 const struct podoom_eviction_observations *obs)
 {
@@ -1078,13 +1072,7 @@ static int evict(struct podoom_runner *r, const struct podoom_eviction_decision 
 		return 0;
 	}
 	struct rpod *p = &r->pods[r->epod_map[d->pod]];
-	int64_t g = d->grace_period_seconds;
-	/* the pod worker: an override of 0 means the pod's own grace period, and it
-	 * never goes below 1 s (calculateEffectiveGracePeriod) */
-	if (g == 0)
-		g = pod_grace_seconds(p);
-	if (g < 1)
-		g = 1;
+	int64_t g = podoom_sim_eviction_grace_seconds(&p->sp->pod, d->grace_period_seconds);
 	podoom_eviction_message_format(r->em.kp, d, &r->epods[d->pod], msg, sizeof(msg));
 	ev_pod(r, q, p);
 	q->ev.usage_bytes = r->epods[d->pod].working_set_bytes;

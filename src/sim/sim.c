@@ -1634,10 +1634,15 @@ static bool notifier_fired(struct podoom_sim *s)
 
 /* ---- the kubelet ------------------------------------------------------------- */
 
-static int64_t pod_grace_seconds(const struct spod *p)
+int64_t podoom_sim_eviction_grace_seconds(const struct podoom_pod *pod, int64_t override_seconds)
 {
-	return p->sp->pod.has_termination_grace ? p->sp->pod.termination_grace_seconds
-						: PODOOM_SIM_DEFAULT_TERMINATION_GRACE_SEC;
+	int64_t g = override_seconds;
+
+	/* the pod worker: an override of 0 means the pod's own grace period, and it
+	 * never goes below 1 s (calculateEffectiveGracePeriod) */
+	if (g == 0)
+		g = pod->has_termination_grace ? pod->termination_grace_seconds : PODOOM_SIM_DEFAULT_TERMINATION_GRACE_SEC;
+	return g < 1 ? 1 : g;
 }
 
 static int kubelet_sync(struct podoom_sim *s, bool periodic)
@@ -1781,17 +1786,11 @@ static int kubelet_sync(struct podoom_sim *s, bool periodic)
 		if (d.evict) {
 			struct spod *p = &s->pods[s->epod_map[d.pod]];
 			const struct podoom_eviction_rank *rk = &s->scratch[0];
-			int64_t g = d.grace_period_seconds;
+			int64_t g = podoom_sim_eviction_grace_seconds(&p->sp->pod, d.grace_period_seconds);
 			size_t place = 0;
 			for (size_t i = 0; i < n; i++)
 				if (s->scratch[i].index == d.pod)
 					rk = &s->scratch[i], place = i;
-			/* the pod worker: an override of 0 means the pod's own grace
-			 * period, and it never goes below 1 s (calculateEffectiveGracePeriod) */
-			if (g == 0)
-				g = pod_grace_seconds(p);
-			if (g < 1)
-				g = 1;
 			podoom_eviction_message_format(s->kl, &d, &s->epods[d.pod], msg, sizeof(msg));
 			ev_pod(s, q, p);
 			q->ev.usage_bytes = p->anon;
