@@ -66,42 +66,6 @@ static void usage(FILE *out)
 		"2 usage error, 3 a file could not be read.\n");
 }
 
-static int load_pods_file(struct explain_opts *o, const char *path)
-{
-	struct podoom_diag d = {0};
-	char *buf;
-	size_t len;
-	int r = podoom_file_read(path, PODOOM_HOST_MAX_FILE_BYTES, &buf, &len);
-
-	if (r < 0) {
-		cli_err(CMD, "--pods %s: cannot read: %s", path, strerror(-r));
-		return -EINVAL;
-	}
-	r = podoom_podnames_add_json(o->names, buf, len, &d);
-	free(buf);
-	if (r < 0) {
-		cli_diag(path, d.line, d.col, "error", d.msg);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int load_pod_logs(struct explain_opts *o, const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d) {
-		cli_err(CMD, "--pod-logs %s: %s", dir, strerror(errno));
-		return -EINVAL;
-	}
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			(void)podoom_podnames_add_log_dir(o->names, e->d_name);
-	closedir(d);
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct explain_opts *o)
 {
 	enum { OPT_JSON = 256, OPT_SUMMARY, OPT_KERNEL, OPT_NODE_MEMORY, OPT_NODE_SWAP, OPT_PODS, OPT_POD_LOGS, OPT_YEAR };
@@ -149,11 +113,11 @@ static int parse_args(int argc, char **argv, struct explain_opts *o)
 			o->model.node_swap_bytes = (uint64_t)v;
 			break;
 		case OPT_PODS:
-			if (load_pods_file(o, optarg) < 0)
+			if (cli_podnames_add_file(CMD, o->names, optarg, NULL) < 0)
 				return -EINVAL;
 			break;
 		case OPT_POD_LOGS:
-			if (load_pod_logs(o, optarg) < 0)
+			if (cli_podnames_add_log_dir(CMD, o->names, optarg) < 0)
 				return -EINVAL;
 			break;
 		case OPT_YEAR:

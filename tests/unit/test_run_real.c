@@ -135,7 +135,10 @@ static void test_sigkilled_podoom_leaves_nothing(void **state)
 	for (i = 0; i < 500 && kill(sleeper, 0) == 0; i++)
 		usleep(10000);
 	assert_int_equal(kill(sleeper, 0), -1); /* PR_SET_PDEATHSIG took it */
-	assert_int_equal(leftovers(pid), 1);	/* SIGKILL left the cgroup: the next run reaps it */
+	/* SIGKILL left the cgroup and the next run reaps it; another podoom
+	 * running at the same time (a parallel test suite) may reap it first */
+	if (leftovers(pid) == 0)
+		print_message("# note: a concurrent podoom reaped podoom-%ld-run before the next run did\n", (long)pid);
 	json_decref(run_json("--memory-limit 16Mi -- true"));
 	assert_int_equal(leftovers(pid), 0);
 }
