@@ -46,7 +46,10 @@
 
 enum podoom_runner_eviction {
 	PODOOM_RUNNER_EVICTION_POLL,   /* synchronize every housekeeping interval (the kubelet) */
-	PODOOM_RUNNER_EVICTION_EVENTS, /* ... and whenever a memnotify notifier fires */
+	PODOOM_RUNNER_EVICTION_EVENTS, /* ... and whenever a memnotify usage notifier on kubepods
+					  fires (one per memory threshold, at the kubelet's level),
+					  with follow-up looks 1, 2, 4 ... ms after a wake that
+					  evicted nothing */
 	PODOOM_RUNNER_EVICTION_COUNT
 };
 
@@ -85,8 +88,7 @@ struct podoom_runner;
  * @err gets a sentence on failure.
  * Return: 0 with *ret set; -EINVAL (the scenario cannot run here: too big
  * for the host, more than PODOOM_RUNNER_MAX_PROCESSES processes, an init
- * container with behaviour); -EOPNOTSUPP (events mode without notifiers);
- * -ENOMEM.
+ * container with behaviour); -ENOMEM.
  */
 int podoom_runner_new(const struct podoom_scenario *sc, const struct podoom_sim *layout,
 		      const struct podoom_cgroup_root *root, const struct podoom_runner_options *opts,

@@ -86,7 +86,9 @@ static void usage(FILE *out)
 		"                                 and say where the simulator and the kernel differ\n"
 		"      --eviction=poll|events     the kubelet looks every housekeeping interval\n"
 		"                                 (poll, default), or also when a memory notifier\n"
-		"                                 fires (events)\n"
+		"                                 on kubepods fires (events: the kubelet's\n"
+		"                                 kernelMemcgNotification, looking again 1, 2, 4 ms\n"
+		"                                 later until it evicts)\n"
 		"      --json                     one JSON object per event per line\n"
 		"      --kernel-log FILE          the kernel's own report of every OOM kill\n"
 		"      --samples                  also show the kubelet's looks that changed nothing\n"
@@ -480,6 +482,10 @@ static int run_scenario(const struct run_opts *o)
 	/* the layout is the simulator's, for the cgroup version and the kernel this host has */
 	scenario_version = sc->node.cgroup_version;
 	sc->node.cgroup_version = root.version;
+	/* event mode is the kubelet's memcg notifier (kernelMemcgNotification), which
+	 * the simulator models on cgroup v1 */
+	if (o->eviction == PODOOM_RUNNER_EVICTION_EVENTS)
+		sc->node.kubelet.kernel_memcg_notification = true;
 	if (uname(&u) == 0 && podoom_kernel_profile_resolve(u.release, strlen(u.release), &kp) == 0)
 		sc->node.kernel = kp->name;
 	r = podoom_sim_new(sc, &so, &layout, &diag);
@@ -494,7 +500,7 @@ static int run_scenario(const struct run_opts *o)
 	r = podoom_runner_new(sc, layout, &root, &ro, &rn, err, sizeof(err));
 	if (r < 0) {
 		cli_err(CMD, "%s", err);
-		rc = r == -EOPNOTSUPP ? EXIT_USAGE : EXIT_INPUT;
+		rc = EXIT_INPUT;
 		goto out;
 	}
 	sigaction(SIGINT, &sa, NULL);

@@ -4,8 +4,10 @@
  *
  * One loop on the real clock: reap dead processes (an unexpected SIGKILL is
  * the OOM killer; its report is read back from /dev/kmsg and explained),
- * run the kubelet's eviction manager when it is due, kill evicted pods when
- * their grace period ends, and sleep PODOOM_RUNNER_POLL_USEC otherwise.
+ * run the kubelet's eviction manager when it is due (its period, or in event
+ * mode a notifier's wake and the follow-ups after it), kill evicted pods when
+ * their grace period ends, and sleep PODOOM_RUNNER_POLL_USEC otherwise (in
+ * ppoll on the notifiers).
  */
 #include "podoom/runner.h"
 
@@ -28,6 +30,7 @@
 #include "podoom/explain.h"
 #include "podoom/grow.h"
 #include "podoom/host.h"
+#include "podoom/memnotify.h"
 #include "podoom/oomlog.h"
 #include "podoom/quantity.h"
 
@@ -124,6 +127,13 @@ struct podoom_runner {
 	int64_t next_sample_usec;
 	uint32_t prev_met;
 	bool prev_pressure;
+	/* --eviction=events: one usage notifier on kubepods per memory threshold,
+	 * at the kubelet's level; after a wake that evicted nothing, looks again
+	 * after 1, 2, 4 ... ms (memnotify.h) */
+	struct podoom_memnotify *notify[PODOOM_EVICTION_MAX_THRESHOLDS];
+	int64_t notify_level[PODOOM_EVICTION_MAX_THRESHOLDS];
+	bool notified;
+	int64_t followup_at_usec, followup_gap_usec;
 
 	/* kernel */
 	uint64_t oom_seq;
@@ -331,13 +341,6 @@ int podoom_runner_new(const struct podoom_scenario *sc, const struct podoom_sim 
 		r->o.tag = "run";
 	if (!r->o.tmpdir)
 		r->o.tmpdir = "/var/tmp";
-	if (r->o.eviction == PODOOM_RUNNER_EVICTION_EVENTS) {
-		/* include/podoom/memnotify.h is the contract; its implementation
-		 * (src/host/memnotify.c) is not in this tree yet */
-		seterr(err, errsize, "--eviction=events needs the memnotify notifiers, which this build lacks");
-		rc = -EOPNOTSUPP;
-		goto fail;
-	}
 	podoom_sim_node_info(layout, &r->ni);
 	podoom_sim_eviction_manager(layout, &r->em);
 	if (podoom_cgroup_parent_name(getpid(), r->o.tag, r->parent, sizeof(r->parent)) < 0 ||
@@ -664,6 +667,7 @@ int podoom_runner_start(struct podoom_runner *r, char *err, size_t errsize)
 			if ((rc = start_ctr(r, i, &r->pods[i].ctrs[k], err, errsize)) < 0)
 				return rc;
 	r->next_sample_usec = 0;
+	r->followup_at_usec = -1;
 	return 0;
 }
 
@@ -1034,13 +1038,12 @@ static int reap(struct podoom_runner *r)
 /* ---- the kubelet -------------------------------------------------------------------- */
 
 static int evict(struct podoom_runner *r, const struct podoom_eviction_decision *d, size_t n, int64_t t,
-		 const struct podoom_eviction_observations *obs)
+		 bool periodic)
 {
 	struct qev *q = emit(r, PODOOM_SIMEVENT_EVICTION, t);
 	struct podoom_simevent_pod_rank *pr;
 	char th[128], msg[1024];
 
-	(void)obs;
 	if (!q)
 		return -ENOMEM;
 	pr = calloc(n + 1, sizeof(*pr));
@@ -1078,7 +1081,8 @@ static int evict(struct podoom_runner *r, const struct podoom_eviction_decision 
 	q->ev.usage_bytes = r->epods[d->pod].working_set_bytes;
 	q->ev.grace_period_sec = g;
 	q->ev.reason = PODOOM_EVICTION_REASON;
-	if (!own(q, xprintf("%s(grace period %llds: SIGTERM now, SIGKILL when it ends)", msg, (long long)g)))
+	if (!own(q, xprintf("%s(grace period %llds: SIGTERM now, SIGKILL when it ends%s)", msg, (long long)g,
+			    periodic ? "" : "; found by the memory notifier, not a periodic look")))
 		return -ENOMEM;
 	q->ev.why = q->own[q->nown - 1];
 	p->phase = P_TERMINATING;
@@ -1088,8 +1092,9 @@ static int evict(struct podoom_runner *r, const struct podoom_eviction_decision 
 		for (size_t j = 0; j < p->ctrs[k].nprocs; j++)
 			if (p->ctrs[k].procs[j].alive)
 				kill(p->ctrs[k].procs[j].pid, SIGTERM);
-	/* waitForPodsCleanup: the next look comes once the pod is gone */
-	r->next_sample_usec = podoom_eviction_cleanup_wait_end_usec(t, true, p->kill_at_usec);
+	/* waitForPodsCleanup (the periodic loop only): the next look comes once the pod is gone */
+	if (periodic)
+		r->next_sample_usec = podoom_eviction_cleanup_wait_end_usec(t, true, p->kill_at_usec);
 	return 0;
 }
 
@@ -1138,7 +1143,37 @@ static int thresholds_changed(struct podoom_runner *r, const struct podoom_evict
 	return 0;
 }
 
-static int kubelet_sync(struct podoom_runner *r)
+/* the kubelet's notifiers at the levels of this look (UpdateThreshold) */
+static int refresh_notifiers(struct podoom_runner *r, const struct podoom_memcg_stat *kp,
+			     const struct podoom_eviction_observations *obs)
+{
+	for (size_t i = 0; i < r->em.thresholds.n; i++) {
+		const struct podoom_eviction_threshold *t = &r->em.thresholds.t[i];
+		bool alloc = t->signal == PODOOM_EVICTION_SIGNAL_ALLOCATABLE_MEMORY_AVAILABLE;
+		/* memory.available is the node's root: the system's usage (not played)
+		 * sits on top of kubepods, whose usage the notifier watches */
+		int64_t sys = alloc ? 0 : r->ni.system_bytes, level;
+		int rc;
+		if (!alloc && t->signal != PODOOM_EVICTION_SIGNAL_MEMORY_AVAILABLE)
+			continue;
+		if (podoom_eviction_notifier_level_bytes(t, sys + kp->usage_bytes, sys + kp->working_set_bytes,
+							 obs->signal[t->signal].available_bytes, &level) < 0)
+			continue;
+		level -= sys;
+		if (level < 0)
+			level = 0;
+		if (r->notify[i] && level == r->notify_level[i])
+			continue;
+		podoom_memnotify_close(r->notify[i]);
+		r->notify[i] = NULL;
+		if ((rc = podoom_memnotify_open_usage(&r->root, r->kubepods_rel, level, &r->notify[i])) < 0)
+			return rc;
+		r->notify_level[i] = level;
+	}
+	return 0;
+}
+
+static int kubelet_sync(struct podoom_runner *r, bool periodic)
 {
 	struct podoom_eviction_observations obs;
 	struct podoom_eviction_decision d;
@@ -1184,8 +1219,8 @@ static int kubelet_sync(struct podoom_runner *r)
 			return -ENOMEM;
 		q->ev.available_bytes = obs.signal[PODOOM_EVICTION_SIGNAL_MEMORY_AVAILABLE].available_bytes;
 		q->ev.usage_bytes = r->ni.system_bytes + kp.usage_bytes;
-		if (!own(q, xprintf("the kubelet looks: memory.available %s, allocatableMemory.available %s",
-				    fmt_bytes(q->ev.available_bytes, a, sizeof(a)),
+		if (!own(q, xprintf("the kubelet looks%s: memory.available %s, allocatableMemory.available %s",
+				    periodic ? "" : " (a memory notifier fired)", fmt_bytes(q->ev.available_bytes, a, sizeof(a)),
 				    fmt_bytes(obs.signal[PODOOM_EVICTION_SIGNAL_ALLOCATABLE_MEMORY_AVAILABLE].available_bytes,
 					      b, sizeof(b)))))
 			return -ENOMEM;
@@ -1193,10 +1228,52 @@ static int kubelet_sync(struct podoom_runner *r)
 	}
 	if ((rc = thresholds_changed(r, &d, &obs, t)) < 0)
 		return rc;
-	r->next_sample_usec = t + r->ni.housekeeping_usec;
+	if (periodic)
+		r->next_sample_usec = t + r->ni.housekeeping_usec;
+	if (r->o.eviction == PODOOM_RUNNER_EVICTION_EVENTS && (rc = refresh_notifiers(r, &kp, &obs)) < 0)
+		return rc;
+	/* after a wake that decided nothing: look again soon (memnotify.h) */
+	if (!periodic && !d.evict && r->followup_gap_usec < r->ni.housekeeping_usec) {
+		r->followup_at_usec = t + r->followup_gap_usec;
+		r->followup_gap_usec *= 2;
+	} else if (!periodic) {
+		r->followup_at_usec = -1;
+	}
 	if (d.reclaim)
-		return evict(r, &d, n, t, &obs);
+		return evict(r, &d, n, t, periodic);
 	return 0;
+}
+
+/* sleep until @wake (real clock), or until a notifier fires */
+static void wait_until(struct podoom_runner *r, int64_t wake)
+{
+	struct pollfd fds[PODOOM_EVICTION_MAX_THRESHOLDS];
+	size_t nfds = 0, idx[PODOOM_EVICTION_MAX_THRESHOLDS];
+	int64_t us = wake - now_of(r);
+	struct timespec ts;
+
+	for (size_t i = 0; i < r->em.thresholds.n; i++)
+		if (r->notify[i]) {
+			fds[nfds] = (struct pollfd){.fd = podoom_memnotify_fd(r->notify[i]),
+						    .events = podoom_memnotify_events(r->notify[i])};
+			idx[nfds++] = i;
+		}
+	if (nfds == 0) {
+		sleep_usec(us);
+		return;
+	}
+	if (us < 0)
+		us = 0;
+	ts = (struct timespec){.tv_sec = (time_t)(us / USEC), .tv_nsec = (long)(us % USEC) * 1000};
+	if (ppoll(fds, nfds, &ts, NULL) <= 0)
+		return;
+	for (size_t k = 0; k < nfds; k++) {
+		unsigned what = 0;
+		if (fds[k].revents && podoom_memnotify_ack(r->notify[idx[k]], fds[k].revents, &what) == 0 && what) {
+			r->notified = true;
+			r->followup_gap_usec = 1000;
+		}
+	}
 }
 
 /* ---- memory over time ------------------------------------------------------------------ */
@@ -1280,16 +1357,22 @@ static int step(struct podoom_runner *r)
 		if (!pod_alive(p) && (rc = pod_stopped(r, p, t)) < 0)
 			return rc;
 	}
-	if (r->ni.hard_threshold_bytes >= 0 || r->ni.soft_threshold_bytes >= 0 || r->em.thresholds.n > 0) {
-		if (t >= r->next_sample_usec && (rc = kubelet_sync(r)) < 0)
+	if (r->em.thresholds.n > 0) {
+		if (t >= r->next_sample_usec && (rc = kubelet_sync(r, true)) < 0)
 			return rc;
+		if ((r->notified || (r->followup_at_usec >= 0 && t >= r->followup_at_usec)) &&
+		    (rc = kubelet_sync(r, false)) < 0)
+			return rc;
+		r->notified = false;
 	}
 	if (r->qn > r->qhead)
 		return 0;
 	wake = t + PODOOM_RUNNER_POLL_USEC;
 	if (r->next_sample_usec < wake)
 		wake = r->next_sample_usec;
-	sleep_usec(wake - now_of(r));
+	if (r->followup_at_usec >= 0 && r->followup_at_usec < wake)
+		wake = r->followup_at_usec;
+	wait_until(r, wake);
 	return 0;
 }
 
@@ -1347,6 +1430,10 @@ int podoom_runner_stop(struct podoom_runner *r)
 
 	if (!r)
 		return 0;
+	for (size_t i = 0; i < PODOOM_EVICTION_MAX_THRESHOLDS; i++) {
+		podoom_memnotify_close(r->notify[i]);
+		r->notify[i] = NULL;
+	}
 	for (size_t i = 0; i < r->npods; i++)
 		for (size_t k = 0; k < r->pods[i].nctrs; k++)
 			kill_ctr(&r->pods[i].ctrs[k]);

@@ -142,10 +142,11 @@ static void check_case(const struct run_case *c)
 	assert_int_equal(leftovers(0), 0);
 }
 
-#define CASE(name, file, ...)                                                                                          \
+#define CASE(name, file, ...) CASE_OPT(name, file, "", __VA_ARGS__)
+#define CASE_OPT(name, file, options, ...)                                                                             \
 	static void name(void **state)                                                                                 \
 	{                                                                                                              \
-		static const struct run_case c = {file, "", {__VA_ARGS__}};                                           \
+		static const struct run_case c = {file, options, {__VA_ARGS__}};                                      \
 		(void)state;                                                                                           \
 		if (skip_reason)                                                                                       \
 			skip();                                                                                        \
@@ -165,6 +166,13 @@ CASE(test_eviction_ranking, "eviction-ranking.yaml", "evicted run/report")
 CASE(test_crashloop, "crashloop.yaml", "pod-limit run/importer importer importer",
      "pod-limit run/importer importer importer")
 CASE(test_spike_vs_leak_polling, "spike-vs-leak.yaml", "evicted run/leak", "node-allocatable run/spike spike spike")
+/* the kubelet's 10s default: polling sees neither workload in time, the kernel kills both */
+CASE(test_spike_kubelet_default, "spike-events.yaml", "node-allocatable run/leak leak leak",
+     "node-allocatable run/spike spike spike")
+/* the same with the memory notifier: both evicted within milliseconds of their crossing; the
+ * spike, which ignores SIGTERM, is still OOM-killed inside its grace period */
+CASE_OPT(test_spike_events, "spike-events.yaml", "--eviction=events", "evicted run/leak", "evicted run/spike",
+	 "node-allocatable run/spike spike spike")
 
 /* a long scenario: 60 s of three processes */
 static const char *long_scenario(void)
@@ -277,6 +285,8 @@ int main(void)
 		cmocka_unit_test(test_eviction_ranking),
 		cmocka_unit_test(test_crashloop),
 		cmocka_unit_test(test_spike_vs_leak_polling),
+		cmocka_unit_test(test_spike_kubelet_default),
+		cmocka_unit_test(test_spike_events),
 		cmocka_unit_test(test_interrupted_leaves_nothing),
 		cmocka_unit_test(test_sigkilled_leaves_nothing),
 	};
