@@ -115,9 +115,7 @@ struct podoom_runner {
 	int64_t alloc_limit;	/* the kubelet's kubepods limit (allocatableMemory.available's capacity) */
 	struct rpod *pods;
 	size_t npods, nprocs;
-	bool created, started, ended, stopped_flag;
 	int64_t t0_usec; /* CLOCK_MONOTONIC at start */
-	int kmsg;
 
 	/* kubelet */
 	struct podoom_eviction_manager em;
@@ -125,14 +123,11 @@ struct podoom_runner {
 	struct podoom_eviction_rank *scratch;
 	size_t *epod_map;
 	int64_t next_sample_usec;
-	uint32_t prev_met;
-	bool prev_pressure;
 	/* --eviction=events: one usage notifier on kubepods per memory threshold,
 	 * at the kubelet's level; after a wake that evicted nothing, looks again
 	 * after 1, 2, 4 ... ms (memnotify.h) */
 	struct podoom_memnotify *notify[PODOOM_EVICTION_MAX_THRESHOLDS];
 	int64_t notify_level[PODOOM_EVICTION_MAX_THRESHOLDS];
-	bool notified;
 	int64_t followup_at_usec, followup_gap_usec;
 
 	/* kernel */
@@ -160,7 +155,10 @@ struct podoom_runner {
 
 	struct qev *q;
 	size_t qhead, qn, qcap;
-	bool have_current;
+
+	int kmsg;
+	uint32_t prev_met;
+	bool created, started, ended, stopped_flag, prev_pressure, notified, have_current;
 };
 
 /* ---- small helpers ------------------------------------------------------- */
