@@ -3,12 +3,12 @@
  * integers (the slope is a double only to predict crossings; the values the
  * simulator compares are the integer ones).
  */
-#include "curve.h"
+#include "podoom/curve.h"
 
 #include <errno.h>
 #include <stdlib.h>
 
-static int64_t interp(const struct sim_knot *a, const struct sim_knot *b, int64_t t)
+static int64_t interp(const struct podoom_curve_knot *a, const struct podoom_curve_knot *b, int64_t t)
 {
 	if (b->t_usec <= a->t_usec || t <= a->t_usec)
 		return t < b->t_usec ? a->v : b->v;
@@ -24,19 +24,19 @@ static int64_t interp(const struct sim_knot *a, const struct sim_knot *b, int64_
 	return a->v + (int64_t)(d / (b->t_usec - a->t_usec));
 }
 
-int sim_curve_build(const struct podoom_usage_point *pts, size_t n, bool file, int64_t max_bytes,
-		    struct sim_curve *ret)
+int podoom_curve_build(const struct podoom_usage_point *pts, size_t n, bool file, int64_t max_bytes,
+		    struct podoom_curve *ret)
 {
-	struct sim_knot *k = calloc(2 * n + 1, sizeof(*k));
+	struct podoom_curve_knot *k = calloc(2 * n + 1, sizeof(*k));
 	size_t m = 1;
 
 	if (!k)
 		return -ENOMEM;
-	k[0] = (struct sim_knot){0, 0};
+	k[0] = (struct podoom_curve_knot){0, 0};
 	for (size_t i = 0; i < n; i++) {
 		const struct podoom_usage_point *p = &pts[i];
 		int64_t at = p->at_usec, target;
-		struct sim_knot *last = &k[m - 1];
+		struct podoom_curve_knot *last = &k[m - 1];
 
 		if (file ? !p->has_file : !p->has_anon)
 			continue;
@@ -46,21 +46,21 @@ int sim_curve_build(const struct podoom_usage_point *pts, size_t n, bool file, i
 		if (last->t_usec > at) {
 			/* a move still under way: it stops where it has got to (the
 			 * knot before a move's end is its start, which is <= at) */
-			*last = (struct sim_knot){at, interp(&k[m - 2], last, at)};
+			*last = (struct podoom_curve_knot){at, interp(&k[m - 2], last, at)};
 		} else if (last->t_usec < at) {
-			k[m++] = (struct sim_knot){at, last->v};
+			k[m++] = (struct podoom_curve_knot){at, last->v};
 		}
 		if (p->over_usec > 0 && at <= INT64_MAX - p->over_usec)
-			k[m++] = (struct sim_knot){at + p->over_usec, target};
+			k[m++] = (struct podoom_curve_knot){at + p->over_usec, target};
 		else
-			k[m++] = (struct sim_knot){at, target};
+			k[m++] = (struct podoom_curve_knot){at, target};
 	}
 	ret->k = k;
 	ret->n = m;
 	return 0;
 }
 
-void sim_curve_fini(struct sim_curve *c)
+void podoom_curve_fini(struct podoom_curve *c)
 {
 	if (!c)
 		return;
@@ -69,7 +69,7 @@ void sim_curve_fini(struct sim_curve *c)
 	c->n = 0;
 }
 
-int64_t sim_curve_eval(const struct sim_curve *c, size_t *cursor, int64_t rel_usec, double *ret_slope,
+int64_t podoom_curve_eval(const struct podoom_curve *c, size_t *cursor, int64_t rel_usec, double *ret_slope,
 		       int64_t *ret_next)
 {
 	size_t i = *cursor;
