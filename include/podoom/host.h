@@ -5,8 +5,10 @@
 #ifndef PODOOM_HOST_H
 #define PODOOM_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Largest input file we read whole (manifests, scenarios). */
 #define PODOOM_HOST_MAX_FILE_BYTES (64u << 20)
@@ -25,6 +27,14 @@ int podoom_file_read(const char *path, size_t max_bytes, char **ret_buf, size_t 
  * Return: the length; -errno from open/read; -EINVAL for a zero @size.
  */
 int podoom_file_read_small(const char *path, char *buf, size_t size);
+
+/*
+ * podoom_file_read_fd() - up to @size - 1 bytes from the open @fd into @buf,
+ * NUL after them. @until_eof false: stop after a read that did not fill the
+ * buffer (proc and cgroup files give all they have in one read: this saves
+ * the read that returns 0). Return: the length; -errno; -EINVAL zero @size.
+ */
+ssize_t podoom_file_read_fd(int fd, char *buf, size_t size, bool until_eof);
 
 /*
  * podoom_host_meminfo() - the "<key>: <n> kB" line of <root>/proc/meminfo in

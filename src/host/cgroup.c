@@ -22,6 +22,7 @@
 #include "podoom/host.h"
 
 #define SMALL_FILE_MAX (64u << 10)
+#define STAT_FILE_MAX (16u << 10) /* memory.stat, memory.events, memory.oom_control */
 #define UNLIMITED_V1 ((int64_t)0x7ffffffffffff000LL) /* PAGE_COUNTER_MAX * PAGE_SIZE, as v1 prints "no limit" */
 
 static int write_str(const char *path, const char *s)
@@ -242,22 +243,24 @@ static int read_keyed(const struct podoom_cgroup_root *root, const char *rel, co
 
 	if ((r = path_of(root, rel, file, path, sizeof(path))) < 0)
 		return r;
-	return podoom_file_read_small(path, buf, size);
+	r = podoom_file_read_small(path, buf, size);
+	/* a full buffer may have cut keys off the end: say so rather than lose them */
+	return r >= 0 && (size_t)r + 1 >= size ? -EFBIG : r;
 }
 
 int podoom_cgroup_read_stat(const struct podoom_cgroup_root *root, const char *rel, struct podoom_memcg_stat *ret)
 {
 	struct podoom_memcg_stat st = {0};
-	char *buf = malloc(SMALL_FILE_MAX);
+	/* memory.stat is about 1.5 KiB on v1 and v2 (6.x kernels): no allocation
+	 * on this path, which the event-mode eviction loop takes at every wake */
+	char buf[STAT_FILE_MAX];
 	int64_t v;
 	int r;
 
-	if (!buf)
-		return -ENOMEM;
 	if (root->version == 2) {
 		if ((r = read_i64(root, rel, "memory.current", &st.usage_bytes)) < 0 ||
 		    (r = read_i64(root, rel, "memory.max", &st.limit_bytes)) < 0 ||
-		    (r = read_keyed(root, rel, "memory.stat", buf, SMALL_FILE_MAX)) < 0)
+		    (r = read_keyed(root, rel, "memory.stat", buf, sizeof(buf))) < 0)
 			goto out;
 		if (keyed_value(buf, "inactive_file", &v) == 0)
 			st.inactive_file_bytes = v;
@@ -265,7 +268,7 @@ int podoom_cgroup_read_stat(const struct podoom_cgroup_root *root, const char *r
 			st.anon_bytes = v;
 		if (keyed_value(buf, "file", &v) == 0)
 			st.file_bytes = v;
-		if ((r = read_keyed(root, rel, "memory.events", buf, SMALL_FILE_MAX)) < 0)
+		if ((r = read_keyed(root, rel, "memory.events", buf, sizeof(buf))) < 0)
 			goto out;
 		if (keyed_value(buf, "oom_kill", &v) == 0)
 			st.oom_kill = (uint64_t)v;
@@ -276,7 +279,7 @@ int podoom_cgroup_read_stat(const struct podoom_cgroup_root *root, const char *r
 	} else {
 		if ((r = read_i64(root, rel, "memory.usage_in_bytes", &st.usage_bytes)) < 0 ||
 		    (r = read_i64(root, rel, "memory.limit_in_bytes", &st.limit_bytes)) < 0 ||
-		    (r = read_keyed(root, rel, "memory.stat", buf, SMALL_FILE_MAX)) < 0)
+		    (r = read_keyed(root, rel, "memory.stat", buf, sizeof(buf))) < 0)
 			goto out;
 		if (st.limit_bytes >= UNLIMITED_V1)
 			st.limit_bytes = -1;
@@ -286,7 +289,7 @@ int podoom_cgroup_read_stat(const struct podoom_cgroup_root *root, const char *r
 			st.anon_bytes = v;
 		if (keyed_value(buf, "total_cache", &v) == 0)
 			st.file_bytes = v;
-		if ((r = read_keyed(root, rel, "memory.oom_control", buf, SMALL_FILE_MAX)) < 0)
+		if ((r = read_keyed(root, rel, "memory.oom_control", buf, sizeof(buf))) < 0)
 			goto out;
 		if (keyed_value(buf, "oom_kill", &v) == 0)
 			st.oom_kill = (uint64_t)v;
@@ -303,7 +306,6 @@ int podoom_cgroup_read_stat(const struct podoom_cgroup_root *root, const char *r
 	*ret = st;
 	r = 0;
 out:
-	free(buf);
 	return r;
 }
 

@@ -65,29 +65,40 @@ out:
 	return r;
 }
 
-int podoom_file_read_small(const char *path, char *buf, size_t size)
+ssize_t podoom_file_read_fd(int fd, char *buf, size_t size, bool until_eof)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t len = 0;
 
 	if (size == 0)
 		return -EINVAL;
-	if (fd < 0)
-		return -errno;
 	while (len + 1 < size) {
 		ssize_t n = read(fd, buf + len, size - len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			int e = -errno;
-			close(fd);
-			return e;
+			return -errno;
 		}
-		if (n == 0)
-			break;
 		len += (size_t)n;
+		/* proc and cgroup files hand out all they have in one read */
+		if (n == 0 || (!until_eof && len + 1 < size))
+			break;
 	}
-	close(fd);
 	buf[len] = '\0';
-	return len > INT32_MAX ? INT32_MAX : (int)len;
+	return (ssize_t)len;
+}
+
+int podoom_file_read_small(const char *path, char *buf, size_t size)
+{
+	int fd;
+	ssize_t n;
+
+	if (size == 0)
+		return -EINVAL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	n = podoom_file_read_fd(fd, buf, size, true);
+	close(fd);
+	if (n < 0)
+		return (int)n;
+	return n > INT32_MAX ? INT32_MAX : (int)n;
 }

@@ -136,26 +136,13 @@ static void deferred_close(struct deferred *d, int fd)
 static ssize_t read_at(int dirfd, const char *name, char *buf, size_t size, struct deferred *d)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	size_t len = 0;
+	ssize_t n;
 
 	if (fd < 0)
 		return -errno;
-	while (len + 1 < size) {
-		ssize_t n = read(fd, buf + len, size - len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			deferred_close(d, fd);
-			return -e;
-		}
-		len += (size_t)n;
-		if (n == 0 || len + 1 < size)
-			break;
-	}
+	n = podoom_file_read_fd(fd, buf, size, false);
 	deferred_close(d, fd);
-	buf[len] = '\0';
-	return (ssize_t)len;
+	return n;
 }
 
 /* the whole of @name under @dirfd into c->big, grown up to 64 MiB */
