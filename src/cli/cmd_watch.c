@@ -538,6 +538,8 @@ static void handle_line(struct watcher *w, const char *s, size_t len, bool has_n
 		if (w->skipping)
 			return;
 		if (w->cur.lost_records != lost) {
+			cli_err(CMD, "%llu kernel log records lost before seq %llu (overwritten before they were read)",
+				(unsigned long long)(w->cur.lost_records - lost), (unsigned long long)seq);
 			w->c.kmsg_lost_records = w->cur.lost_records;
 			all_due(w);
 		}

@@ -19,6 +19,9 @@ struct podoom_http_server {
 	uint64_t answered[3];
 };
 
+/* a body up to this size is read and dropped before the 413 */
+#define BODY_DRAIN_MAX (8 * PODOOM_HTTP_REQUEST_MAX)
+
 /* what we remember of a request between the calls libmicrohttpd makes for it */
 struct req {
 	size_t bytes; /* request line + headers + body so far */
@@ -59,6 +62,18 @@ static enum MHD_Result reply_text(struct podoom_http_server *s, struct MHD_Conne
 		     MHD_RESPMEM_PERSISTENT);
 }
 
+/* an RFC 9110 token: what a method may be made of */
+static bool is_token(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      strchr("!#$%&'*+-.^_`|~", *s)))
+			return false;
+	return true;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 			      const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
@@ -75,19 +90,31 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_size, &rq->bytes);
 		if (rq->bytes > PODOOM_HTTP_REQUEST_MAX)
 			return reply_text(s, c, MHD_HTTP_CONTENT_TOO_LARGE, "request too large\n");
+		if (!is_token(method) ||
+		    /* RFC 9112 3.2: a server MUST respond 400 to an HTTP/1.1 request without Host */
+		    (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+		     !MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)) ||
+		    /* libmicrohttpd 0.9.75 waits for a body in an unknown coding until the
+		     * connection times out; nothing we serve takes a body */
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+			return reply_text(s, c, MHD_HTTP_BAD_REQUEST, "bad request\n");
 		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0)
 			return reply_text(s, c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET\n");
 		return MHD_YES; /* the body, if any, comes in the next calls */
 	}
 	if (*upload_data_size) {
+		/* read a body to its end before answering, so that the client reads our answer
+		 * rather than a reset; one beyond BODY_DRAIN_MAX is answered at once */
 		rq->bytes += *upload_data_size;
 		*upload_data_size = 0;
-		if (rq->bytes > PODOOM_HTTP_REQUEST_MAX)
+		if (rq->bytes > BODY_DRAIN_MAX)
 			return reply_text(s, c, MHD_HTTP_CONTENT_TOO_LARGE, "request too large\n");
 		return MHD_YES;
 	}
-	if (rq->bytes > PODOOM_HTTP_REQUEST_MAX)
+	if (rq->bytes > BODY_DRAIN_MAX)
 		return MHD_YES; /* answered already */
+	if (rq->bytes > PODOOM_HTTP_REQUEST_MAX)
+		return reply_text(s, c, MHD_HTTP_CONTENT_TOO_LARGE, "request too large\n");
 	if (strcmp(url, "/healthz") == 0)
 		return reply_text(s, c, MHD_HTTP_OK, "ok\n");
 	if (strcmp(url, "/metrics") == 0) {
