@@ -62,6 +62,7 @@ struct podoom_oomwatch_memcg {
 	uint64_t seen;	     /* the highest counter read */
 	uint64_t accounted;  /* kills already reported against it */
 	int64_t since_usec;  /* when it was first notified (dirty) */
+	uint64_t seen_at_notify; /* seen when it was notified */
 	int64_t due_usec;    /* when to read it next */
 };
 

@@ -58,8 +58,12 @@
 /* a counter is compared with the reports this long after it moved: a report is read and
  * flushed well within it (FLUSH_IDLE_MSEC) */
 #define GRACE_MSEC 10000
-/* v1 signals the eventfd when the memcg goes under OOM, just before the kill is counted */
-#define V1_REREAD_MSEC 20
+/* v1 signals the eventfd when the memcg goes under OOM, just before the kill is counted,
+ * and a runtime may remove the container's cgroup a few milliseconds after the kill (podoom
+ * run here: 1-5 ms): so the counter is read again every millisecond until it moves, for at
+ * most V1_REREAD_MAX_MSEC. Only after an OOM notification: no wake-up otherwise. */
+#define V1_REREAD_USEC 1000
+#define V1_REREAD_MAX_MSEC 50
 /* a kmsg record is at most 1 KiB (PRINTKRB_RECORD_MAX, kernel/printk K6.x) plus its
  * " KEY=value" lines; a fixture file's lines are capped at this */
 #define RECORD_MAX (16u << 10)
@@ -615,12 +619,13 @@ static void on_cgroup(void *user, const struct podoom_oomwatch_event *ev)
 	case PODOOM_OOMWATCH_NOTIFIED: {
 		struct podoom_oomwatch_memcg *m = ev->memcg;
 		uint64_t c;
+		(void)podoom_oomwatch_read(w->ow, m, &c);
 		if (!m->dirty) {
 			m->dirty = true;
 			m->since_usec = now;
 		}
-		(void)podoom_oomwatch_read(w->ow, m, &c);
-		m->due_usec = now + (podoom_oomwatch_uses_eventfd(w->ow) ? V1_REREAD_MSEC * 1000 : GRACE_MSEC * 1000);
+		m->seen_at_notify = m->seen;
+		m->due_usec = now + (podoom_oomwatch_uses_eventfd(w->ow) ? V1_REREAD_USEC : GRACE_MSEC * 1000);
 		break;
 	}
 	case PODOOM_OOMWATCH_POD_ADDED:
@@ -653,6 +658,11 @@ static void check_counters(struct watcher *w, bool final)
 		if (!m->dirty || (!final && m->due_usec > now))
 			continue;
 		(void)podoom_oomwatch_read(w->ow, m, &c);
+		if (!final && !m->gone && m->seen == m->seen_at_notify && podoom_oomwatch_uses_eventfd(w->ow) &&
+		    now < m->since_usec + V1_REREAD_MAX_MSEC * 1000) {
+			m->due_usec = now + V1_REREAD_USEC;
+			continue;
+		}
 		if (!final && now < m->since_usec + GRACE_MSEC * 1000) {
 			m->due_usec = m->since_usec + GRACE_MSEC * 1000;
 			continue;
@@ -902,6 +912,13 @@ static int run(struct watcher *w)
 			w->plfd = -1;
 		}
 	}
+	/* the backlog now, before any notification is compared with the reports */
+	r = read_kmsg(w);
+	if (r < 0) {
+		cli_err(CMD, "%s: %s", w->o->kmsg_path, strerror(-r));
+		return EXIT_FAILURE_RUNTIME;
+	}
+	stop = w->kmsg_eof && !w->kmsg_follow;
 	while (!stop) {
 		int nfd = 0, timeout = -1, kfd = -1, ofd = -1, hfd = -1, pfdi = -1;
 		pfd[nfd++] = (struct pollfd){.fd = w->sfd, .events = POLLIN};
