@@ -76,6 +76,39 @@ static void test_format(void **state)
 	podoom_metrics_free(m);
 }
 
+/* promtool (Debian package prometheus) accepts the exposition, odd labels included */
+static void test_promtool(void **state)
+{
+	struct podoom_metrics *m = podoom_metrics_new();
+	struct podoom_watch_counters c = {.kmsg_lost_records = 3};
+	struct podoom_kill_labels odd = {.namespace = "ns", .pod = "we\"ird\\pod\nname", .container = "c\u00e9",
+					 .kind = "global", .pod_uid = "u1"};
+	struct podoom_scope_gauge g[] = {{.scope = "/", .kind = "global", .limit_bytes = 100, .usage_bytes = 40}};
+	char path[] = "/tmp/podoom-test-exposition-XXXXXX", cmd[128];
+	char *s;
+	FILE *f;
+	int fd;
+	(void)state;
+	if (system("command -v promtool >/dev/null 2>&1") != 0) {
+		print_message("skip reason: promtool not installed (Debian package prometheus)\n");
+		podoom_metrics_free(m);
+		skip();
+	}
+	assert_int_equal(podoom_metrics_kill_add(m, &web_app, 2), 0);
+	assert_int_equal(podoom_metrics_kill_add(m, &odd, 1), 0);
+	s = format(m, &c, g, 1);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs(s, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "promtool check metrics < %s", path);
+	assert_int_equal(system(cmd), 0);
+	unlink(path);
+	free(s);
+	podoom_metrics_free(m);
+}
+
 static void test_escape(void **state)
 {
 	char buf[16];
@@ -309,6 +342,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_promtool),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_expiry),
 		cmocka_unit_test(test_series_cap),
