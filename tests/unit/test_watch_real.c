@@ -150,8 +150,9 @@ static int count_events(const char *out, const char *uid, const char *cid, const
 				const char *k = json_string_value(json_object_get(j, "kind"));
 				/* the pod carries the same limit: whichever the charge hits first */
 				assert_true(strcmp(k, "container-limit") == 0 || strcmp(k, "pod-limit") == 0);
-				assert_string_equal(json_string_value(json_object_get(json_object_get(j, "victim"), "comm")),
-						    "tail");
+				/* tail holds the growing line; head may be chosen while tail's buffer is still small */
+				const char *v = json_string_value(json_object_get(json_object_get(j, "victim"), "comm"));
+				assert_true(strcmp(v, "tail") == 0 || strcmp(v, "head") == 0);
 			}
 			n++;
 		}
