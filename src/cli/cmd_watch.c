@@ -424,19 +424,10 @@ static int report_event(void *user, const struct podoom_oom_event *ev)
 /* kills the counter of @m shows beyond the reports: their reports were lost */
 static void report_counter_kills(struct watcher *w, struct podoom_oomwatch_memcg *m, uint64_t kills)
 {
-	struct cli_names n = {0};
-	const struct podoom_podname *p = NULL;
 	const struct podoom_cgroup_attr *a = &m->attr;
+	struct cli_names n = cli_names_for_attr(w->o->names, a);
 	char text[512];
 
-	if (a->container_id[0])
-		n.container = podoom_podnames_container(w->o->names, a->container_id, &p);
-	if (!p && a->pod_uid[0])
-		p = podoom_podnames_by_uid(w->o->names, a->pod_uid);
-	if (p) {
-		n.namespace = p->namespace;
-		n.pod = p->name;
-	}
 	snprintf(text, sizeof(text),
 		 "the oom_kill counter of %s grew by %llu beyond the kernel reports read: the report%s lost (overwritten in the kernel log, or not printed)",
 		 m->path, (unsigned long long)kills, kills == 1 ? " was" : "s were");
@@ -764,15 +755,12 @@ static int metrics_body(void *user, char **ret_body, size_t *ret_len)
 				e->limit_bytes = w->scan.memtotal_bytes;
 				e->usage_bytes = podoom_host_memavailable(w->o->root, &avail) == 0 ? e->limit_bytes - avail : -1;
 			} else {
-				const struct podoom_podname *p = NULL;
+				struct cli_names n = cli_names_for_attr(w->o->names, a);
 				e->limit_bytes = sm->limit_bytes;
 				e->usage_bytes = sm->usage_bytes;
-				if (a->container_id[0])
-					e->container = podoom_podnames_container(w->o->names, a->container_id, &p);
-				if (!p && a->pod_uid[0])
-					p = podoom_podnames_by_uid(w->o->names, a->pod_uid);
-				e->namespace = p ? p->namespace : NULL;
-				e->pod = p ? p->name : (a->pod_uid[0] ? a->pod_uid : NULL);
+				e->container = n.container;
+				e->namespace = n.namespace;
+				e->pod = n.pod ? n.pod : (a->pod_uid[0] ? a->pod_uid : NULL);
 				if (!e->container && a->container_id[0]) {
 					snprintf(cids[i], sizeof(cids[i]), "%.12s", a->container_id);
 					e->container = cids[i];

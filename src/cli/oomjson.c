@@ -50,11 +50,10 @@ int cli_load_pod_logs(const char *cmd, struct podoom_podnames *names, const char
 	return 0;
 }
 
-struct cli_names cli_names_resolve(const struct podoom_podnames *names, const struct podoom_explanation *x)
+struct cli_names cli_names_for_attr(const struct podoom_podnames *names, const struct podoom_cgroup_attr *a)
 {
 	struct cli_names n = {0};
 	const struct podoom_podname *p = NULL;
-	const struct podoom_cgroup_attr *a = x->has_task_attr ? &x->task_attr : (x->has_oom_attr ? &x->oom_attr : NULL);
 
 	if (!a || !names)
 		return n;
@@ -67,6 +66,11 @@ struct cli_names cli_names_resolve(const struct podoom_podnames *names, const st
 		n.pod = p->name;
 	}
 	return n;
+}
+
+struct cli_names cli_names_resolve(const struct podoom_podnames *names, const struct podoom_explanation *x)
+{
+	return cli_names_for_attr(names, x->has_task_attr ? &x->task_attr : (x->has_oom_attr ? &x->oom_attr : NULL));
 }
 
 void cli_format_oom_time(const struct podoom_oom_time *t, char *buf, size_t size)

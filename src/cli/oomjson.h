@@ -25,6 +25,9 @@ int cli_load_pods_file(const char *cmd, struct podoom_podnames *names, const cha
  * Return: 0; -EINVAL. */
 int cli_load_pod_logs(const char *cmd, struct podoom_podnames *names, const char *dir);
 
+/* the names of the pod and container of a memcg (@a may be NULL) */
+struct cli_names cli_names_for_attr(const struct podoom_podnames *names, const struct podoom_cgroup_attr *a);
+
 /* the names of @x's victim (its memcg's pod uid and container id), when @names knows them */
 struct cli_names cli_names_resolve(const struct podoom_podnames *names, const struct podoom_explanation *x);
 
