@@ -82,37 +82,33 @@ struct watch_opts {
 
 struct watcher {
 	struct watch_opts *o;
-	int kmsg;
-	bool kmsg_follow;  /* a device or pipe: keep reading; a regular file: stop at its end */
-	bool kmsg_eof;
-	bool caught_up;	   /* the backlog has been read once */
 	char *rbuf;	   /* read buffer, RECORD_MAX + 1 */
 	size_t rlen;
-	bool skipping;	   /* continuation lines of a record already handled */
 	uint64_t lines_cut;
 	struct podoom_kmsg_cursor cur;
 	struct podoom_watch_state st;
-	uint64_t saved_seq;
-	bool saved;
-	bool has_last_seq;
-	uint64_t last_seq;
+	uint64_t saved_seq, last_seq;
 	struct podoom_logreader *lr;
 	struct podoom_report_parser *rp;
-	bool pending;	   /* records pushed since the last flush */
-	int64_t flush_due;
+	int64_t flush_due, expire_due;
 	struct podoom_cgroup_root root;
 	struct podoom_oomwatch *ow;
 	struct podoom_metrics *m;
 	struct podoom_watch_counters c;
 	struct podoom_http_server *http;
-	int tfd, sfd, plfd;
-	int64_t expire_due;
 	/* the last scope scan, for the gauges */
 	struct podoom_scan scan;
-	bool has_scan;
 	int64_t scan_usec;
 	char (*scan_kind)[24];
 	struct podoom_cgroup_attr *scan_attr;
+	int kmsg, tfd, sfd, plfd;
+	bool kmsg_follow;  /* a device or pipe: keep reading; a regular file: stop at its end */
+	bool kmsg_eof;
+	bool caught_up;	   /* the backlog has been read once */
+	bool skipping;	   /* continuation lines of a record already handled */
+	bool saved, has_last_seq;
+	bool pending;	   /* records pushed since the last flush */
+	bool has_scan;
 };
 
 static int64_t now_usec(void)
@@ -734,7 +730,7 @@ static int metrics_body(void *user, char **ret_body, size_t *ret_len)
 	int r;
 
 	scan_refresh(w);
-	if (w->has_scan) {
+	if (w->has_scan && w->scan_attr && w->scan_kind) {
 		g = calloc(w->scan.nmemcgs, sizeof(*g));
 		cids = calloc(w->scan.nmemcgs, sizeof(*cids));
 		if (!g || !cids) {

@@ -294,10 +294,11 @@ int podoom_metrics_format(const struct podoom_metrics *m, const struct podoom_wa
 		{"podoom_scope_headroom_bytes", "Limit minus usage: how much more the scope can take before the OOM killer runs."},
 	};
 	struct out o = {.buf = buf, .len = len, .cap = cap};
-	size_t len0 = *len;
+	size_t len0;
 
 	if (!m || !c || (ng && !g) || !buf || !len || !cap)
 		return -EINVAL;
+	len0 = *len;
 	put_family(&o, "podoom_oom_kills_total", "counter",
 		   "Processes the kernel OOM killer killed, by the victim's container (node-wide OOMs included).");
 	for (size_t i = 0; i < m->n; i++) {

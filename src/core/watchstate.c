@@ -37,12 +37,14 @@ int podoom_watch_state_parse(const char *buf, size_t len, struct podoom_watch_st
 			     struct podoom_diag *diag)
 {
 	struct podoom_watch_state st = {0};
-	const char *p = buf, *end = buf + len;
+	const char *p, *end;
 	uint32_t line = 0;
 	bool seen_boot = false;
 
 	if (!buf || !ret)
 		return -EINVAL;
+	p = buf;
+	end = buf + len;
 	if (len > PODOOM_WATCH_STATE_MAX_BYTES) {
 		podoom_diag_set(diag, 0, 0, "state file larger than %u bytes", PODOOM_WATCH_STATE_MAX_BYTES);
 		return -E2BIG;
