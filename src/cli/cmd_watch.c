@@ -344,8 +344,12 @@ static void count_kills(struct watcher *w, const struct podoom_cgroup_attr *a, c
 		w->c.events_unattributed += kills;
 		return;
 	}
-	if (w->ow && !podoom_oomwatch_has_pod(w->ow, a->pod_uid))
-		podoom_metrics_pod_gone(w->m, a->pod_uid, now_usec()); /* reported after its pod went */
+	if (w->ow && !podoom_oomwatch_has_pod(w->ow, a->pod_uid)) { /* reported after its pod went */
+		int64_t now = now_usec();
+		podoom_metrics_pod_gone(w->m, a->pod_uid, now);
+		if (w->expire_due > now + w->o->ttl_usec)
+			w->expire_due = now + w->o->ttl_usec;
+	}
 }
 
 static void print_line(const struct watcher *w, const char *when, const char *source, const char *kind,
