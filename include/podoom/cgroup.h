@@ -46,6 +46,11 @@ int podoom_cgroup_detect(const char *sysroot, struct podoom_cgroup_root *ret);
 /* podoom_cgroup_parent_name() - "podoom-<pid>-<tag>" into @buf. */
 int podoom_cgroup_parent_name(pid_t pid, const char *tag, char *buf, size_t size);
 
+/* podoom_cgroup_rel_is_safe() - @rel is a relative path below a "podoom-*"
+ * cgroup of the hierarchy's root, without ".." components, shorter than 256:
+ * the only places podoom writes to. */
+bool podoom_cgroup_rel_is_safe(const char *rel);
+
 /* podoom_cgroup_create() - mkdir @rel (and on v2 enable +memory in its
  * parent's subtree_control). Existing is fine. Return: 0 or -errno. */
 int podoom_cgroup_create(const struct podoom_cgroup_root *root, const char *rel);

@@ -377,4 +377,21 @@ int64_t podoom_eviction_cleanup_wait_end_usec(int64_t evicted_usec, bool cleaned
 int podoom_eviction_message_format(const struct podoom_kubelet_profile *kp, const struct podoom_eviction_decision *d,
 				   const struct podoom_eviction_pod *p, char *buf, size_t size);
 
+/*
+ * podoom_eviction_notifier_level_bytes() - the memcg usage level at which the
+ * kubelet's threshold notifier for @t fires (memoryThresholdNotifier.UpdateThreshold,
+ * pkg/kubelet/eviction/memory_threshold_notifier.go): from one summary,
+ * capacity = available + working set, inactive_file = usage - working set,
+ * level = capacity - GetThresholdQuantity(t, capacity) + inactive_file, so that
+ * usage reaches the level exactly when the working set reaches capacity -
+ * threshold. The kubelet writes it to cgroup.event_control as Quantity.Value()
+ * (rounded up to a whole byte). Pure.
+ * Return: 0 with *ret_level_bytes set; -EINVAL @t is no memory signal or an
+ * input is negative where the kernel never reports one (usage, working set);
+ * -ERANGE the level does not fit int64.
+ */
+int podoom_eviction_notifier_level_bytes(const struct podoom_eviction_threshold *t, int64_t usage_bytes,
+					 int64_t working_set_bytes, int64_t available_bytes,
+					 int64_t *ret_level_bytes);
+
 #endif

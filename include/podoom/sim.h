@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "podoom/diag.h"
+#include "podoom/eviction.h"
 #include "podoom/kernel.h"
 #include "podoom/kubelet.h"
 #include "podoom/scenario.h"
@@ -63,6 +64,11 @@ struct podoom_sim_options {
 	uint64_t seed;	     /* overrides the scenario's seed when has_seed */
 	bool record_series;  /* keep every pod's memory over time (podoom_sim_*_series) */
 	bool emit_samples;   /* emit PODOOM_SIMEVENT_SAMPLE at every kubelet sample */
+	/* a host that refuses some oom_score_adj values (below 0 without
+	 * CAP_SYS_RESOURCE): every process whose value would be below
+	 * adj_floor runs with adj_refused_value instead (what it inherited) */
+	bool has_adj_floor;
+	int adj_floor, adj_refused_value;
 };
 
 /*
@@ -120,6 +126,9 @@ struct podoom_sim_container_info {
 	int oom_score_adj;	/* the kubelet's value */
 	size_t nprocs;
 	bool runs;		/* regular or sidecar (init containers do not run here) */
+	/* its first start: the container ID and its memcg ("/kubepods/burstable/pod<uid>/<id>");
+	 * a restart gets a new ID. NULL for a container that does not run. */
+	const char *container_id, *memcg_path;
 };
 
 struct podoom_sim_pod_info {
@@ -132,6 +141,40 @@ struct podoom_sim_pod_info {
 	const struct podoom_sim_container_info *containers; /* parallel to pod->containers */
 	size_t ncontainers;
 };
+
+/* The kubelet's restart back-off of one container (kuberuntime doBackOff,
+ * flowcontrol.Backoff): plain data, zero before the first restart. */
+struct podoom_sim_backoff {
+	bool has;
+	int64_t usec;	      /* the current back-off */
+	int64_t updated_usec; /* when it was last set */
+};
+
+/* podoom_sim_backoff_restart_at() - when a container that exited at
+ * @finished_usec starts again: after the back-off (ignored when stale: not
+ * set for 2 x PODOOM_SIM_BACKOFF_MAX_USEC), never before the kubelet's next
+ * relist (PODOOM_SIM_RELIST_USEC). */
+int64_t podoom_sim_backoff_restart_at(const struct podoom_sim_backoff *b, int64_t finished_usec);
+
+/* podoom_sim_backoff_next() - the back-off after a restart at @now_usec:
+ * 10 s at first (or when stale), then doubled up to 5 min. */
+void podoom_sim_backoff_next(struct podoom_sim_backoff *b, int64_t finished_usec, int64_t now_usec);
+
+/* podoom_sim_restarts() - whether the kubelet restarts a container of @pod
+ * that exited with @exit_code: restartPolicy Always (the default), OnFailure
+ * for a nonzero code, never with Never; a sidecar always. */
+bool podoom_sim_restarts(const struct podoom_pod *pod, bool sidecar, int exit_code);
+
+/* podoom_sim_eviction_grace_seconds() - how long an evicted pod has between
+ * SIGTERM and SIGKILL: the eviction manager's override, 0 meaning the pod's
+ * terminationGracePeriodSeconds (default 30), never below 1 s
+ * (calculateEffectiveGracePeriod). */
+int64_t podoom_sim_eviction_grace_seconds(const struct podoom_pod *pod, int64_t override_seconds);
+
+/* podoom_sim_eviction_manager() - the kubelet's eviction manager as the
+ * scenario configures it, before its first step (a copy: plain data), for
+ * an engine that runs the same kubelet on the real clock. */
+void podoom_sim_eviction_manager(const struct podoom_sim *s, struct podoom_eviction_manager *ret);
 
 size_t podoom_sim_npods(const struct podoom_sim *s);
 const struct podoom_sim_pod_info *podoom_sim_pod_info(const struct podoom_sim *s, size_t i);

@@ -133,6 +133,11 @@ struct podoom_simevent {
 	const char *why;	/* one or two sentences for people */
 };
 
+/* podoom_simevent_init() - an event of @type at @time_usec about the node:
+ * empty strings, no pod (pod_index SIZE_MAX), no QoS or OOM class (_COUNT),
+ * -1 for unknown sizes and back-off, everything else zero. */
+void podoom_simevent_init(struct podoom_simevent *e, enum podoom_simevent_type type, int64_t time_usec);
+
 /* podoom_simevent_type_to_string() - "start", "oom_kill", "container_exit",
  * "restart", "threshold", "pressure", "eviction", "pod_stopped", "oom_stall",
  * "panic", "sample"; NULL out of range. */

@@ -49,6 +49,19 @@ struct podoom_oom_event;
 typedef int (*cli_event_fn)(void *user, const struct podoom_oom_event *ev);
 int cli_read_oom_events(int fd, int year, cli_event_fn fn, void *user);
 
+/* Pod names (and, with @ret_specs, the pods' specs) from `kubectl get pods -A
+ * -o json` at @path: --pods FILE. Prints its own error. @ret_specs (may be
+ * NULL) gets the parsed pods, to free with podoom_manifests_free().
+ * Return: 0; -EINVAL unreadable or invalid. */
+struct podoom_podnames;
+struct podoom_manifests;
+int cli_podnames_add_file(const char *cmd, struct podoom_podnames *names, const char *path,
+			  struct podoom_manifests **ret_specs);
+
+/* Pod names from the folders of /var/log/pods ("<ns>_<name>_<uid>") at @dir:
+ * --pod-logs DIR. Prints its own error. Return: 0; -EINVAL unreadable. */
+int cli_podnames_add_log_dir(const char *cmd, struct podoom_podnames *names, const char *dir);
+
 int cmd_qos(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_run(int argc, char **argv);

@@ -114,11 +114,11 @@ static int parse_args(int argc, char **argv, struct explain_opts *o)
 			o->model.node_swap_bytes = (uint64_t)v;
 			break;
 		case OPT_PODS:
-			if (cli_load_pods_file(CMD, o->names, optarg) < 0)
+			if (cli_podnames_add_file(CMD, o->names, optarg, NULL) < 0)
 				return -EINVAL;
 			break;
 		case OPT_POD_LOGS:
-			if (cli_load_pod_logs(CMD, o->names, optarg) < 0)
+			if (cli_podnames_add_log_dir(CMD, o->names, optarg) < 0)
 				return -EINVAL;
 			break;
 		case OPT_YEAR:

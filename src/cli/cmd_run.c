@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,11 +26,22 @@
 #include "podoom/cgroup.h"
 #include "podoom/cgroup_path.h"
 #include "podoom/explain.h"
+#include "podoom/grow.h"
 #include "podoom/host.h"
 #include "podoom/qos.h"
 #include "podoom/report.h"
+#include "podoom/runner.h"
+#include "podoom/sim.h"
+#include "sim_out.h"
+#include "sim_plot.h"
 
 #define CMD "run"
+/* --compare: the simulator named other victims than the kernel */
+#define EXIT_DIFFERS 4
+/* --compare: times within this are "the same time"; an eviction may also
+ * fall one housekeeping interval apart (the two loops sample at their own
+ * instants) */
+#define COMPARE_TOLERANCE_USEC 500000LL
 /* what the host must keep beyond the limit we give the command */
 #define HOST_MARGIN_BYTES (512LL << 20)
 
@@ -39,6 +51,10 @@ struct run_opts {
 	bool has_request;
 	const struct podoom_kubelet_profile *kp;
 	char **argv;
+	/* scenario mode */
+	const char *scenario, *kernel_log, *tmpdir, *svg, *html;
+	bool compare, samples;
+	enum podoom_runner_eviction eviction;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -51,13 +67,38 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: podoom run --memory-limit QUANTITY [OPTION...] -- COMMAND [ARG...]\n"
+		"Usage: podoom run [OPTION...] SCENARIO\n"
+		"       podoom run --memory-limit QUANTITY [OPTION...] -- COMMAND [ARG...]\n"
 		"\n"
-		"Run COMMAND as a one-container pod in a memory cgroup of its own with that\n"
-		"limit and the oom_score_adj the kubelet would give it, and say whether the\n"
-		"kernel OOM-killed it and why. Needs root and a memory cgroup controller.\n"
+		"Play a `podoom simulate` scenario for real: its node's memory cgroups laid out as\n"
+		"the kubelet lays them out under podoom-<pid>-run, one real process per scenario\n"
+		"process following its memory curve (or the container's command:), the real\n"
+		"kernel's OOM killer, and the kubelet's eviction loop on the real clock. The node\n"
+		"is the kubepods cgroup, limited to node memory less reserved and system usage, so\n"
+		"node pressure never reaches the host. The second form runs COMMAND as a\n"
+		"one-container pod in a memory cgroup of its own with that limit and the\n"
+		"oom_score_adj the kubelet would give it, and says whether the kernel OOM-killed\n"
+		"it and why. Needs root and a memory cgroup controller.\n"
 		"\n"
-		"Options:\n"
+		"Scenario options:\n"
+		"      --compare                  also simulate the scenario (this host's kernel and\n"
+		"                                 cgroup version, the oom_score_adj values applied)\n"
+		"                                 and say where the simulator and the kernel differ\n"
+		"      --eviction=poll|events     the kubelet looks every housekeeping interval\n"
+		"                                 (poll, default), or also when a memory notifier\n"
+		"                                 on kubepods fires (events: the kubelet's\n"
+		"                                 kernelMemcgNotification, looking again 1, 2, 4 ms\n"
+		"                                 later until it evicts)\n"
+		"      --json                     one JSON object per event per line\n"
+		"      --kernel-log FILE          the kernel's own report of every OOM kill\n"
+		"      --samples                  also show the kubelet's looks that changed nothing\n"
+		"      --svg FILE                 chart every pod's memory over time (read from its\n"
+		"                                 cgroup every 50ms) into FILE\n"
+		"      --html FILE                the chart and the event table as one HTML page\n"
+		"      --tmpdir DIR               where workers keep page cache (a disk filesystem,\n"
+		"                                 not tmpfs; default /var/tmp)\n"
+		"\n"
+		"Command options:\n"
 		"      --memory-limit QUANTITY    the container's memory limit (required)\n"
 		"      --memory-request QUANTITY  its memory request (default: the limit, as the\n"
 		"                                 API server defaults it)\n"
@@ -66,19 +107,30 @@ static void usage(FILE *out)
 		"      --cleanup                  only remove what a killed podoom run left behind\n"
 		"  -h, --help                     show this help\n"
 		"\n"
-		"Exit status: the command's own exit status; 128+N when a signal N killed it\n"
-		"(137 for the OOM killer, as in a container); 1 runtime failure, 2 usage error.\n");
+		"Exit status: scenario: 0 done, 1 runtime failure, 2 usage error, 3 invalid\n"
+		"scenario, 4 with --compare when the simulator's victims differ from the\n"
+		"kernel's, 130/143 interrupted. Command: the command's own exit status; 128+N\n"
+		"when a signal N killed it (137 for the OOM killer, as in a container); 1 runtime\n"
+		"failure, 2 usage error.\n");
 }
 
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
-	enum { OPT_LIMIT = 256, OPT_REQUEST, OPT_KUBELET, OPT_JSON, OPT_CLEANUP };
+	enum { OPT_LIMIT = 256, OPT_REQUEST, OPT_KUBELET, OPT_JSON, OPT_CLEANUP, OPT_COMPARE, OPT_EVICTION,
+	       OPT_KERNEL_LOG, OPT_SAMPLES, OPT_TMPDIR, OPT_SVG, OPT_HTML };
 	static const struct option longopts[] = {
 		{"memory-limit", required_argument, NULL, OPT_LIMIT},
 		{"memory-request", required_argument, NULL, OPT_REQUEST},
 		{"kubelet-version", required_argument, NULL, OPT_KUBELET},
 		{"json", no_argument, NULL, OPT_JSON},
 		{"cleanup", no_argument, NULL, OPT_CLEANUP},
+		{"compare", no_argument, NULL, OPT_COMPARE},
+		{"eviction", required_argument, NULL, OPT_EVICTION},
+		{"kernel-log", required_argument, NULL, OPT_KERNEL_LOG},
+		{"samples", no_argument, NULL, OPT_SAMPLES},
+		{"tmpdir", required_argument, NULL, OPT_TMPDIR},
+		{"svg", required_argument, NULL, OPT_SVG},
+		{"html", required_argument, NULL, OPT_HTML},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -87,6 +139,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	o->kp = podoom_kubelet_profile_default();
 	opterr = 0;
 	optind = 1;
+again:
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_LIMIT:
@@ -110,6 +163,34 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case OPT_CLEANUP:
 			o->cleanup = true;
 			break;
+		case OPT_COMPARE:
+			o->compare = true;
+			break;
+		case OPT_EVICTION:
+			if (strcmp(optarg, "poll") == 0) {
+				o->eviction = PODOOM_RUNNER_EVICTION_POLL;
+			} else if (strcmp(optarg, "events") == 0) {
+				o->eviction = PODOOM_RUNNER_EVICTION_EVENTS;
+			} else {
+				cli_err(CMD, "--eviction: expected poll or events, got '%s'", optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_KERNEL_LOG:
+			o->kernel_log = optarg;
+			break;
+		case OPT_SAMPLES:
+			o->samples = true;
+			break;
+		case OPT_TMPDIR:
+			o->tmpdir = optarg;
+			break;
+		case OPT_SVG:
+			o->svg = optarg;
+			break;
+		case OPT_HTML:
+			o->html = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -118,10 +199,19 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			return -EINVAL;
 		}
 	}
-	if (o->cleanup)
+	/* a SCENARIO (not after --): options may follow it */
+	if (!o->limit_bytes && optind < argc && strcmp(argv[optind - 1], "--") != 0) {
+		if (o->scenario) {
+			cli_err(CMD, "one scenario at a time");
+			return -EINVAL;
+		}
+		o->scenario = argv[optind++];
+		goto again;
+	}
+	if (o->cleanup || o->scenario)
 		return 0;
 	if (!o->limit_bytes) {
-		cli_err(CMD, "--memory-limit is required (see podoom run --help)");
+		cli_err(CMD, "give a SCENARIO, or --memory-limit and -- COMMAND (see podoom run --help)");
 		return -EINVAL;
 	}
 	if (o->has_request && o->request_bytes > o->limit_bytes) {
@@ -178,6 +268,337 @@ static bool find_report(int kmsg, const char *cgroup, struct podoom_explanation 
 	return cli_read_oom_events(kmsg, 0, find_event, &c) == 0 && c.found;
 }
 
+/* ---- scenario mode ------------------------------------------------------------ */
+
+/* who died and how, as both engines report it */
+struct victim {
+	int64_t time_usec;
+	enum podoom_simevent_type type; /* OOM_KILL or EVICTION */
+	enum podoom_oom_class kind;
+	char who[256];
+};
+
+struct victims {
+	struct victim *v;
+	size_t n, cap;
+};
+
+static bool is_victim(const struct podoom_simevent *e)
+{
+	return e->type == PODOOM_SIMEVENT_OOM_KILL || (e->type == PODOOM_SIMEVENT_EVICTION && e->pod[0]);
+}
+
+static int victims_add(struct victims *vs, const struct podoom_simevent *e)
+{
+	struct victim *v;
+
+	if (!is_victim(e))
+		return 0;
+	if (podoom_grow(&vs->v, &vs->cap, vs->n + 1, sizeof(*vs->v), 16) < 0)
+		return -ENOMEM;
+	v = &vs->v[vs->n++];
+	v->time_usec = e->time_usec;
+	v->type = e->type;
+	v->kind = e->kind;
+	if (e->type == PODOOM_SIMEVENT_OOM_KILL)
+		snprintf(v->who, sizeof(v->who), "%s/%s %s %s", e->namespace, e->pod, e->container, e->process);
+	else
+		snprintf(v->who, sizeof(v->who), "%s/%s", e->namespace, e->pod);
+	return 0;
+}
+
+/* the runner stands the kubepods cgroup in for the node's RAM: a global OOM
+ * of the simulator is a node-allocatable OOM of the run */
+static bool same_kind(enum podoom_oom_class a, enum podoom_oom_class b)
+{
+	bool an = a == PODOOM_OOM_CLASS_GLOBAL || a == PODOOM_OOM_CLASS_NODE_ALLOCATABLE;
+	bool bn = b == PODOOM_OOM_CLASS_GLOBAL || b == PODOOM_OOM_CLASS_NODE_ALLOCATABLE;
+	return a == b || (an && bn);
+}
+
+static const char *victim_what(const struct victim *v)
+{
+	if (v->type == PODOOM_SIMEVENT_EVICTION)
+		return "evicted";
+	return v->kind < PODOOM_OOM_CLASS_COUNT ? podoom_oom_class_to_string(v->kind) : "oom";
+}
+
+/* Print where the two agree and differ. Return: whether the victims agree. */
+static bool compare_print(const struct victims *k, const struct victims *s, int64_t housekeeping_usec, bool json)
+{
+	size_t n = k->n > s->n ? k->n : s->n, same = 0, kinds = 0, timely = 0;
+	bool victims_agree = k->n == s->n;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct victim *a = i < k->n ? &k->v[i] : NULL, *b = i < s->n ? &s->v[i] : NULL;
+		bool who = a && b && a->type == b->type && strcmp(a->who, b->who) == 0;
+		bool kind = who && (a->type == PODOOM_SIMEVENT_EVICTION || same_kind(a->kind, b->kind));
+		int64_t tol = COMPARE_TOLERANCE_USEC + (a && a->type == PODOOM_SIMEVENT_EVICTION ? housekeeping_usec : 0);
+		int64_t dt = a && b ? a->time_usec - b->time_usec : 0;
+		bool timed = who && dt <= tol && dt >= -tol;
+		victims_agree &= who;
+		same += who;
+		kinds += kind;
+		timely += timed;
+		if (json) {
+			json_t *j = json_object();
+			char *t;
+			json_object_set_new(j, "type", json_string("compare"));
+			json_object_set_new(j, "index", json_integer((json_int_t)i + 1));
+			json_object_set_new(j, "kernel", a ? json_string(a->who) : json_null());
+			json_object_set_new(j, "kernel_kind", a ? json_string(victim_what(a)) : json_null());
+			json_object_set_new(j, "kernel_time_ms", a ? json_integer(a->time_usec / 1000) : json_null());
+			json_object_set_new(j, "simulator", b ? json_string(b->who) : json_null());
+			json_object_set_new(j, "simulator_kind", b ? json_string(victim_what(b)) : json_null());
+			json_object_set_new(j, "simulator_time_ms", b ? json_integer(b->time_usec / 1000) : json_null());
+			json_object_set_new(j, "victim_agrees", json_boolean(who));
+			json_object_set_new(j, "kind_agrees", json_boolean(kind));
+			json_object_set_new(j, "time_agrees", json_boolean(timed));
+			t = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+			json_decref(j);
+			if (t)
+				puts(t);
+			free(t);
+			continue;
+		}
+		if (i == 0)
+			printf("\ncompare: the kernel (left) and the simulator (right), victims in order\n");
+		printf("  %2zu  %6lld.%03llds %-16s %-40s | ", i + 1, a ? (long long)(a->time_usec / 1000000) : 0LL,
+		       a ? (long long)(a->time_usec % 1000000 / 1000) : 0LL, a ? victim_what(a) : "-", a ? a->who : "-");
+		printf("%6lld.%03llds %-16s %-40s  %s\n", b ? (long long)(b->time_usec / 1000000) : 0LL,
+		       b ? (long long)(b->time_usec % 1000000 / 1000) : 0LL, b ? victim_what(b) : "-", b ? b->who : "-",
+		       !who ? "DIFFERENT VICTIM" : !kind ? "other kind" : !timed ? "other time" : "agree");
+	}
+	if (json)
+		return victims_agree;
+	if (n == 0)
+		printf("\ncompare: neither the kernel nor the simulator killed or evicted anything: agree\n");
+	else
+		printf("compare: victims %s (%zu of %zu in order); kinds agree for %zu; times within %lldms "
+		       "(evictions: plus one housekeeping interval) for %zu\n",
+		       victims_agree ? "AGREE" : "DIFFER", same, n, kinds, (long long)(COMPARE_TOLERANCE_USEC / 1000), timely);
+	return victims_agree;
+}
+
+/* the refusals, once: what was asked and what the processes run with */
+static void report_refused(const struct podoom_runner *rn, const struct podoom_sim *layout, bool *ret_floor,
+			   int *ret_value)
+{
+	size_t n;
+	const struct podoom_runner_adj *a = podoom_runner_adj_refused(rn, &n);
+	bool uniform = n > 0;
+
+	for (size_t i = 0; i < n; i++)
+		uniform &= a[i].wanted < 0 && a[i].applied == a[0].applied;
+	*ret_floor = uniform;
+	*ret_value = n ? a[0].applied : 0;
+	if (n == 0)
+		return;
+	cli_err(CMD, "this host refused %zu oom_score_adj value%s (negative values need CAP_SYS_RESOURCE, which "
+		     "this root lacks); those processes run with the value they inherited:",
+		n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		const struct podoom_sim_pod_info *p = podoom_sim_pod_info(layout, a[i].pod);
+		fprintf(stderr, "  %s/%s %s: wanted %d, runs with %d\n", p->namespace, p->name,
+			p->containers[a[i].container].name, a[i].wanted, a[i].applied);
+	}
+}
+
+/* the same scenario on the simulator, as this host runs it */
+static int simulate_twin(struct podoom_scenario *sc, bool floor, int floor_value, struct victims *ret, char *why,
+			 size_t whysize)
+{
+	struct podoom_sim_options so = {.has_adj_floor = floor, .adj_floor = 0, .adj_refused_value = floor_value};
+	struct podoom_sim *sim = NULL;
+	struct podoom_diag diag = {0};
+	const struct podoom_simevent *e;
+	int r;
+
+	/* the scenario already has this host's kernel and cgroup version (run_scenario) */
+	r = podoom_sim_new(sc, &so, &sim, &diag);
+	if (r < 0) {
+		snprintf(why, whysize, "%s", diag.msg);
+		return r;
+	}
+	while ((r = podoom_sim_next(sim, &e)) > 0)
+		if ((r = victims_add(ret, e)) < 0)
+			break;
+	podoom_sim_free(sim);
+	if (r < 0)
+		snprintf(why, whysize, "the simulation failed: %s", strerror(-r));
+	return r;
+}
+
+static const struct podoom_sim_point *runner_node_series(const void *src, size_t *n)
+{
+	return podoom_runner_node_series(src, n);
+}
+
+static const struct podoom_sim_point *runner_pod_series(const void *src, size_t i, size_t *n)
+{
+	return podoom_runner_pod_series(src, i, n);
+}
+
+static int run_scenario(const struct run_opts *o)
+{
+	struct podoom_scenario *sc = NULL;
+	struct podoom_sim *layout = NULL;
+	struct podoom_runner *rn = NULL;
+	struct podoom_cgroup_root root;
+	struct podoom_diag diag = {0};
+	struct podoom_runner_options ro = {.tag = "scenario",
+					   .tmpdir = o->tmpdir,
+					   .eviction = o->eviction,
+					   .emit_samples = o->samples || o->svg || o->html,
+					   .record_series = o->svg || o->html,
+					   .stop = &stop_signal};
+	struct sim_plot_events pev = {0};
+	struct podoom_sim_options so = {0};
+	struct victims kern = {0}, twin = {0};
+	size_t count[PODOOM_SIMEVENT_TYPE_COUNT] = {0};
+	struct sigaction sa = {.sa_handler = on_signal};
+	const struct podoom_simevent *e;
+	uint64_t ooms = 0;
+	char *buf = NULL, err[512] = "";
+	int r, rc = EXIT_FAILURE_RUNTIME, scenario_version;
+	struct utsname u;
+	const struct podoom_kernel_profile *kp;
+
+	if (geteuid() != 0) {
+		cli_err(CMD, "needs root to create memory cgroups");
+		return EXIT_FAILURE_RUNTIME;
+	}
+	if (podoom_cgroup_detect("/", &root) < 0) {
+		cli_err(CMD, "no memory cgroup controller on this machine (neither cgroup v1 memory nor v2 with memory)");
+		return EXIT_FAILURE_RUNTIME;
+	}
+	r = sim_out_load(o->scenario, &buf, &sc);
+	if (r == -ENOMEM) {
+		cli_err(CMD, "out of memory");
+		return EXIT_FAILURE_RUNTIME;
+	}
+	if (r > 0)
+		return r;
+	/* the layout is the simulator's, for the cgroup version and the kernel this host has */
+	scenario_version = sc->node.cgroup_version;
+	sc->node.cgroup_version = root.version;
+	/* event mode is the kubelet's memcg notifier (kernelMemcgNotification), which
+	 * the simulator models on cgroup v1 */
+	if (o->eviction == PODOOM_RUNNER_EVICTION_EVENTS)
+		sc->node.kubelet.kernel_memcg_notification = true;
+	if (uname(&u) == 0 && podoom_kernel_profile_resolve(u.release, strlen(u.release), &kp) == 0)
+		sc->node.kernel = kp->name;
+	r = podoom_sim_new(sc, &so, &layout, &diag);
+	if (r < 0) {
+		cli_diag(o->scenario, diag.line, diag.col, "error", diag.msg);
+		rc = r == -ENOMEM ? EXIT_FAILURE_RUNTIME : EXIT_INPUT;
+		goto out;
+	}
+	if (scenario_version != root.version)
+		cli_err(CMD, "the scenario's node has cgroup v%d; this host has v%d, so the run (and --compare) use v%d",
+			scenario_version, root.version, root.version);
+	r = podoom_runner_new(sc, layout, &root, &ro, &rn, err, sizeof(err));
+	if (r < 0) {
+		cli_err(CMD, "%s", err);
+		rc = EXIT_INPUT;
+		goto out;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	r = podoom_runner_start(rn, err, sizeof(err));
+	if (r < 0) {
+		cli_err(CMD, "%s", err);
+		rc = r == -ENOMEM ? EXIT_USAGE : EXIT_FAILURE_RUNTIME;
+		goto out;
+	}
+	if (!o->json) {
+		char a[32];
+		struct podoom_sim_node_info ni;
+		podoom_sim_node_info(layout, &ni);
+		sim_out_header(layout, o->scenario, "played for real");
+		podoom_bytes_format(podoom_runner_kubepods_limit(rn), a, sizeof(a));
+		printf("the node is %s/%s%s, limited to %s; eviction: %s\n\n", root.mount, podoom_runner_parent(rn),
+		       ni.kubepods_path, a,
+		       o->eviction == PODOOM_RUNNER_EVICTION_EVENTS ? "events" : "polling");
+	}
+	while ((r = podoom_runner_next(rn, &e)) > 0) {
+		count[e->type]++;
+		if (e->type == PODOOM_SIMEVENT_OOM_KILL && !e->group_member)
+			ooms++;
+		if (victims_add(&kern, e) < 0 || (ro.record_series && sim_plot_events_add(&pev, e) < 0)) {
+			r = -ENOMEM;
+			break;
+		}
+		if (e->type == PODOOM_SIMEVENT_SAMPLE && !o->samples)
+			continue;
+		if (o->json) {
+			if (sim_out_json(e) < 0) {
+				r = -ENOMEM;
+				break;
+			}
+		} else if (e->type != PODOOM_SIMEVENT_START) {
+			sim_out_event(e);
+		}
+		fflush(stdout);
+	}
+	if (r < 0) {
+		cli_err(CMD, "the run failed: %s", strerror(-r));
+		goto out;
+	}
+	if (!o->json)
+		sim_out_summary(count, ooms);
+	rc = EXIT_OK;
+	{
+		struct sim_plot_source plot = {.command = CMD, .sim = layout, .src = rn, .node_series = runner_node_series,
+					       .pod_series = runner_pod_series};
+		if (o->svg && sim_plot_write(o->svg, false, &plot, &pev, o->scenario) < 0)
+			rc = EXIT_FAILURE_RUNTIME;
+		if (o->html && sim_plot_write(o->html, true, &plot, &pev, o->scenario) < 0)
+			rc = EXIT_FAILURE_RUNTIME;
+	}
+	if (o->kernel_log) {
+		size_t len;
+		const char *text = podoom_runner_kernel_log(rn, &len);
+		FILE *f = fopen(o->kernel_log, "we");
+		if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0) {
+			cli_err(CMD, "--kernel-log %s: %s", o->kernel_log, strerror(errno));
+			rc = EXIT_FAILURE_RUNTIME;
+		}
+	}
+	{
+		bool floor;
+		int floor_value;
+		report_refused(rn, layout, &floor, &floor_value);
+		if (o->compare && !podoom_runner_stopped(rn)) {
+			if (simulate_twin(sc, floor, floor_value, &twin, err, sizeof(err)) < 0) {
+				cli_err(CMD, "--compare: %s", err);
+				rc = EXIT_FAILURE_RUNTIME;
+			} else {
+				struct podoom_sim_node_info ni;
+				podoom_sim_node_info(layout, &ni);
+				if (!compare_print(&kern, &twin, ni.housekeeping_usec, o->json) && rc == EXIT_OK)
+					rc = EXIT_DIFFERS;
+			}
+		}
+	}
+	if (podoom_runner_stopped(rn))
+		rc = 128 + (stop_signal ? stop_signal : SIGINT);
+out:
+	if (podoom_runner_stop(rn) < 0)
+		cli_err(CMD, "could not remove everything under %s/%s; podoom run --cleanup or the next run removes it",
+			root.mount, podoom_runner_parent(rn));
+	podoom_runner_free(rn);
+	podoom_sim_free(layout);
+	podoom_scenario_free(sc);
+	free(buf);
+	free(kern.v);
+	free(twin.v);
+	sim_plot_events_free(&pev);
+	fflush(stdout);
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = {0};
@@ -196,6 +617,8 @@ int cmd_run(int argc, char **argv)
 	r = parse_args(argc, argv, &o);
 	if (r != 0)
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
+	if (o.scenario && !o.cleanup)
+		return run_scenario(&o);
 	if (geteuid() != 0) {
 		cli_err(CMD, "needs root to create a memory cgroup");
 		return EXIT_FAILURE_RUNTIME;

@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -5,6 +6,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "podoom/host.h"
+#include "podoom/manifest.h"
+#include "podoom/podnames.h"
 #include "podoom/quantity.h"
 
 const char *podoom_prog = "podoom";
@@ -129,4 +133,49 @@ void cli_table_print(const struct cli_table *t, FILE *out)
 		}
 	}
 	free(w);
+}
+
+int cli_podnames_add_file(const char *cmd, struct podoom_podnames *names, const char *path,
+			  struct podoom_manifests **ret_specs)
+{
+	struct podoom_diag d = {0};
+	struct podoom_manifests *m = NULL;
+	char *buf;
+	size_t len;
+	int r = podoom_file_read(path, PODOOM_HOST_MAX_FILE_BYTES, &buf, &len);
+
+	if (r < 0) {
+		cli_err(cmd, "--pods %s: cannot read: %s", path, strerror(-r));
+		return -EINVAL;
+	}
+	r = podoom_podnames_add_json(names, buf, len, &d);
+	if (r >= 0 && ret_specs) {
+		r = podoom_manifests_parse(buf, len, &m, &d);
+		if (r == -ENOMEM)
+			snprintf(d.msg, sizeof(d.msg), "out of memory");
+	}
+	free(buf);
+	if (r < 0) {
+		cli_diag(path, d.line, d.col, "error", d.msg);
+		return -EINVAL;
+	}
+	if (ret_specs)
+		*ret_specs = m;
+	return 0;
+}
+
+int cli_podnames_add_log_dir(const char *cmd, struct podoom_podnames *names, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d) {
+		cli_err(cmd, "--pod-logs %s: %s", dir, strerror(errno));
+		return -EINVAL;
+	}
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			(void)podoom_podnames_add_log_dir(names, e->d_name);
+	closedir(d);
+	return 0;
 }

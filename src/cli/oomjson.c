@@ -14,42 +14,6 @@
 #include "podoom/host.h"
 #include "podoom/quantity.h"
 
-int cli_load_pods_file(const char *cmd, struct podoom_podnames *names, const char *path)
-{
-	struct podoom_diag d = {0};
-	char *buf;
-	size_t len;
-	int r = podoom_file_read(path, PODOOM_HOST_MAX_FILE_BYTES, &buf, &len);
-
-	if (r < 0) {
-		cli_err(cmd, "--pods %s: cannot read: %s", path, strerror(-r));
-		return -EINVAL;
-	}
-	r = podoom_podnames_add_json(names, buf, len, &d);
-	free(buf);
-	if (r < 0) {
-		cli_diag(path, d.line, d.col, "error", d.msg);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-int cli_load_pod_logs(const char *cmd, struct podoom_podnames *names, const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d) {
-		cli_err(cmd, "--pod-logs %s: %s", dir, strerror(errno));
-		return -EINVAL;
-	}
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			(void)podoom_podnames_add_log_dir(names, e->d_name);
-	closedir(d);
-	return 0;
-}
-
 struct cli_names cli_names_for_attr(const struct podoom_podnames *names, const struct podoom_cgroup_attr *a)
 {
 	struct cli_names n = {0};

@@ -17,14 +17,6 @@ struct cli_names {
 	const char *namespace, *pod, *container;
 };
 
-/* --pods FILE (`kubectl get pods -A -o json`) into @names; prints the error itself.
- * Return: 0; -EINVAL. */
-int cli_load_pods_file(const char *cmd, struct podoom_podnames *names, const char *path);
-
-/* --pod-logs DIR (the folders of /var/log/pods) into @names; prints the error itself.
- * Return: 0; -EINVAL. */
-int cli_load_pod_logs(const char *cmd, struct podoom_podnames *names, const char *dir);
-
 /* the names of the pod and container of a memcg (@a may be NULL) */
 struct cli_names cli_names_for_attr(const struct podoom_podnames *names, const struct podoom_cgroup_attr *a);
 

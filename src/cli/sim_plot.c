@@ -316,8 +316,9 @@ static int64_t series_max(const struct podoom_sim_point *pts, size_t n)
 	return m;
 }
 
-static void write_svg(FILE *f, const struct podoom_sim *sim, const struct sim_plot_events *pe, const char *name)
+static void write_svg(FILE *f, const struct sim_plot_source *src, const struct sim_plot_events *pe, const char *name)
 {
+	const struct podoom_sim *sim = src->sim;
 	struct podoom_sim_node_info n;
 	const struct podoom_sim_point *pts;
 	size_t np, npods = podoom_sim_npods(sim);
@@ -332,7 +333,7 @@ static void write_svg(FILE *f, const struct podoom_sim *sim, const struct sim_pl
 		"font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n",
 		W, height, W, height);
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n");
-	fprintf(f, "<text x=\"%d\" y=\"22\" font-size=\"16\" font-weight=\"bold\">podoom simulate ", LEFT);
+	fprintf(f, "<text x=\"%d\" y=\"22\" font-size=\"16\" font-weight=\"bold\">podoom %s ", LEFT, src->command);
 	xml(f, name);
 	fprintf(f, "</text>\n");
 	legend(f, 42);
@@ -374,7 +375,7 @@ static void write_svg(FILE *f, const struct podoom_sim *sim, const struct sim_pl
 				node.y0, x1 - x0, node.h);
 		}
 	}
-	pts = podoom_sim_node_series(sim, &np);
+	pts = src->node_series(src->src, &np);
 	polyline(f, &node, pts, np, true, "#9cbfe6", 1, "#cfe0f3");
 	polyline(f, &node, pts, np, false, "#1f5fa8", 2, NULL);
 	hline(f, &node, n.memory_bytes, "#c00", NULL, "RAM");
@@ -404,7 +405,7 @@ static void write_svg(FILE *f, const struct podoom_sim *sim, const struct sim_pl
 		struct panel p;
 		int64_t top;
 		char title[300];
-		pts = podoom_sim_pod_series(sim, i, &np);
+		pts = src->pod_series(src->src, i, &np);
 		top = series_max(pts, np);
 		if (pi->limit_bytes > top)
 			top = pi->limit_bytes;
@@ -456,16 +457,16 @@ static void write_svg(FILE *f, const struct podoom_sim *sim, const struct sim_pl
 	fprintf(f, "</svg>\n");
 }
 
-static void write_html(FILE *f, const struct podoom_sim *sim, const struct sim_plot_events *pe, const char *name)
+static void write_html(FILE *f, const struct sim_plot_source *src, const struct sim_plot_events *pe, const char *name)
 {
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>podoom simulate ");
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>podoom %s ", src->command);
 	xml(f, name);
 	fprintf(f, "</title>\n<style>body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;margin:1em 2em;color:#222}"
 		   "table{border-collapse:collapse;font-size:13px;max-width:1200px}"
 		   "td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}"
 		   "td.t{white-space:nowrap;font-variant-numeric:tabular-nums}"
 		   "tr.oom_kill td{background:#fde8e8}tr.eviction td{background:#fdf0dd}</style></head><body>\n");
-	write_svg(f, sim, pe, name);
+	write_svg(f, src, pe, name);
 	fprintf(f, "<h2>Events</h2>\n<table><tr><th>time</th><th>event</th><th>who</th><th>why</th></tr>\n");
 	for (size_t i = 0; i < pe->n; i++) {
 		const struct sim_plot_event *e = &pe->v[i];
@@ -483,7 +484,7 @@ static void write_html(FILE *f, const struct podoom_sim *sim, const struct sim_p
 	fprintf(f, "</table>\n</body></html>\n");
 }
 
-int sim_plot_write(const char *path, bool html, const struct podoom_sim *sim, const struct sim_plot_events *pe,
+int sim_plot_write(const char *path, bool html, const struct sim_plot_source *src, const struct sim_plot_events *pe,
 		   const char *scenario_name)
 {
 	FILE *f = fopen(path, "w");
@@ -491,18 +492,18 @@ int sim_plot_write(const char *path, bool html, const struct podoom_sim *sim, co
 
 	if (!f) {
 		r = -errno;
-		cli_err("simulate", "cannot write %s: %s", path, strerror(errno));
+		cli_err(src->command, "cannot write %s: %s", path, strerror(errno));
 		return r;
 	}
 	if (html)
-		write_html(f, sim, pe, scenario_name);
+		write_html(f, src, pe, scenario_name);
 	else
-		write_svg(f, sim, pe, scenario_name);
+		write_svg(f, src, pe, scenario_name);
 	if (ferror(f))
 		r = -EIO;
 	if (fclose(f) != 0 && r == 0)
 		r = -errno;
 	if (r < 0)
-		cli_err("simulate", "cannot write %s: %s", path, strerror(-r));
+		cli_err(src->command, "cannot write %s: %s", path, strerror(-r));
 	return r;
 }

@@ -32,9 +32,19 @@ struct sim_plot_events {
 int sim_plot_events_add(struct sim_plot_events *pe, const struct podoom_simevent *e);
 void sim_plot_events_free(struct sim_plot_events *pe);
 
+/* What the chart draws: the node and pods as @sim resolved them, and their
+ * memory over time from the simulator or the runner. */
+struct sim_plot_source {
+	const char *command; /* "simulate", "run": the title, and error messages */
+	const struct podoom_sim *sim;
+	const void *src;     /* handed to the two functions */
+	const struct podoom_sim_point *(*node_series)(const void *src, size_t *n);
+	const struct podoom_sim_point *(*pod_series)(const void *src, size_t i, size_t *n);
+};
+
 /* write the SVG chart (or, @html, a page with the chart and the events) to
  * @path; prints its own error. Return: 0; -errno. */
-int sim_plot_write(const char *path, bool html, const struct podoom_sim *sim, const struct sim_plot_events *pe,
+int sim_plot_write(const char *path, bool html, const struct sim_plot_source *src, const struct sim_plot_events *pe,
 		   const char *scenario_name);
 
 #endif

@@ -829,3 +829,26 @@ int podoom_eviction_message_format(const struct podoom_kubelet_profile *kp, cons
 out:
 	return (int)o.len;
 }
+
+/* ---- the memcg threshold notifier ------------------------------------- */
+
+int podoom_eviction_notifier_level_bytes(const struct podoom_eviction_threshold *t, int64_t usage_bytes,
+					 int64_t working_set_bytes, int64_t available_bytes,
+					 int64_t *ret_level_bytes)
+{
+	struct podoom_quantity q, level;
+	int64_t capacity_bytes;
+
+	if (!podoom_eviction_signal_is_memory(t->signal) || usage_bytes < 0 || working_set_bytes < 0)
+		return -EINVAL;
+	/* capacity := NewQuantity(int64(*AvailableBytes + *WorkingSetBytes)),
+	 * inactiveFile := NewQuantity(int64(*UsageBytes - *WorkingSetBytes)) */
+	if (__builtin_add_overflow(available_bytes, working_set_bytes, &capacity_bytes))
+		return -ERANGE;
+	q = podoom_eviction_value_resolve(&t->value, capacity_bytes);
+	/* memcgThreshold := capacity.DeepCopy(); .Sub(threshold); .Add(inactiveFile) */
+	level = podoom_quantity_from_int(capacity_bytes, PODOOM_QUANTITY_FORMAT_BINARY_SI);
+	level.nano = podoom_quantity_nano_add(level.nano, -q.nano);
+	level.nano = podoom_quantity_nano_add(level.nano, ((podoom_i128)usage_bytes - working_set_bytes) * NANO);
+	return podoom_quantity_value(&level, ret_level_bytes);
+}

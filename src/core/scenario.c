@@ -464,10 +464,17 @@ static int read_container(ynode *k, ynode *n, struct podoom_scenario_container *
 	usage = podoom_ynode_get(n, "usage");
 	procs = podoom_ynode_get(n, "processes");
 	cmd = podoom_ynode_get(n, "command");
-	if (!!usage + !!procs + !!cmd != 1)
-		return fail(diag, n, "container %s: give exactly one of usage:, processes: or command:", c->name);
-	if (cmd)
-		return read_command(cmd, c, diag);
+	/* command: is what `podoom run` runs; usage: or processes: beside it say what
+	 * the command does, for the simulator (and `podoom run --compare`) */
+	if (!!usage + !!procs != 1 && !(cmd && !usage && !procs))
+		return fail(diag, n,
+			    "container %s: give usage: or processes: (not both), or command: (alone, or with one of them "
+			    "saying what it does)",
+			    c->name);
+	if (cmd && (r = read_command(cmd, c, diag)) < 0)
+		return r;
+	if (!usage && !procs)
+		return 0;
 	if (usage) {
 		c->procs = calloc(1, sizeof(*c->procs));
 		if (!c->procs)

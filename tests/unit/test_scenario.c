@@ -149,6 +149,11 @@ static void test_errors(void **state)
 		 "{requests: {memory: 2Gi}, limits: {memory: 1Gi}}}]}}\n", 4, 70, "less than or equal to memory limit"},
 		{"node: {memory: 2Gi}\nduration: 1m\npods:\n- pod: {spec: {containers: [{name: a}]}}\n  containers:\n"
 		 "    a: {usage: [{at: 0s}]}\n", 6, 17, "anon: or file:"},
+		{"node: {memory: 2Gi}\nduration: 1m\npods:\n- pod: {spec: {containers: [{name: a}]}}\n  containers:\n"
+		 "    a: {usage: [{at: 0s, anon: 1Mi}], processes: [{name: a, usage: [{at: 0s, anon: 1Mi}]}]}\n", 6, 8,
+		 "not both"},
+		{"node: {memory: 2Gi}\nduration: 1m\npods:\n- pod: {spec: {containers: [{name: a}]}}\n  containers:\n"
+		 "    a: {}\n", 6, 8, "give usage: or processes:"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -164,6 +169,28 @@ static void test_errors(void **state)
 			fail_msg("case %zu: got %u:%u \"%s\", want %u:%u with \"%s\"", i, d.line, d.col, d.msg,
 				 cases[i].line, cases[i].col, cases[i].needle);
 	}
+}
+
+/* command: alone (podoom run only), or with the usage that says what it does */
+static void test_command_with_usage(void **state)
+{
+	static const char *y = "node: {memory: 2Gi}\nduration: 1m\npods:\n"
+			       "- pod: {metadata: {name: p}, spec: {containers: [{name: a}, {name: b}]}}\n  containers:\n"
+			       "    a: {command: [tail, /dev/zero], usage: [{at: 0s, anon: 1Gi, over: 1s}]}\n"
+			       "    b: {command: [sleep, '60']}\n";
+	struct podoom_scenario *sc = NULL;
+	struct podoom_diag d = {0};
+	(void)state;
+
+	assert_int_equal(podoom_scenario_parse(y, strlen(y), &sc, &d), 0);
+	assert_int_equal(sc->pods[0].ncontainers, 2);
+	assert_int_equal(sc->pods[0].containers[0].ncommand, 2);
+	assert_string_equal(sc->pods[0].containers[0].command[1], "/dev/zero");
+	assert_int_equal(sc->pods[0].containers[0].nprocs, 1);
+	assert_int_equal(sc->pods[0].containers[0].procs[0].usage[0].anon_bytes, 1LL << 30);
+	assert_int_equal(sc->pods[0].containers[1].ncommand, 2);
+	assert_int_equal(sc->pods[0].containers[1].nprocs, 0);
+	podoom_scenario_free(sc);
 }
 
 static void test_check_container_names(void **state)
@@ -187,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_contract),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_command_with_usage),
 		cmocka_unit_test(test_check_container_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

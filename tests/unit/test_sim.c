@@ -416,6 +416,43 @@ static void test_adj_min_never_chosen(void **state)
 	run_free(&r);
 }
 
+/* a host that refuses negative oom_score_adj values (no CAP_SYS_RESOURCE): the
+ * Guaranteed pod runs with its inherited 0 and becomes the victim */
+static void test_adj_floor(void **state)
+{
+	/* kubepods 3Gi = 786432 pages, 786 per adj unit. g holds 2000Mi (512000
+	 * pages); b (request 3Gi: adj 1000 - 1000*3/4 = 250) reaches 1072Mi at
+	 * the OOM: 274432 + 250*786 = 470932. At -997 g scores below 0 and b
+	 * dies; at 0 g's 512000 wins. */
+	static const char *y =
+		"node:\n  memory: 4Gi\n  kernel: \"6.1\"\n"
+		"  kubelet: {version: \"1.34\", kubeReserved: {memory: 512Mi}, systemReserved: {memory: 512Mi},\n"
+		"            evictionHard: {memory.available: 1Mi}}\n"
+		"duration: 30s\npods:\n"
+		"- pod: {metadata: {name: g}, spec: {restartPolicy: Never, containers: [{name: c, resources: {limits: {cpu: 1, memory: 2Gi}}}]}}\n"
+		"  containers: {c: {usage: [{at: 0s, anon: 2000Mi}]}}\n"
+		"- pod: {metadata: {name: b}, spec: {restartPolicy: Never, containers: [{name: c, resources: {requests: {memory: 3Gi}}}]}}\n"
+		"  containers: {c: {usage: [{at: 0s, anon: 600Mi}, {at: 1s, anon: 1200Mi, over: 20s}]}}\n";
+	struct podoom_sim_options floor = {.has_adj_floor = true, .adj_floor = 0, .adj_refused_value = 0};
+	struct podoom_diag d = {0};
+	struct run r;
+	const struct rec *k;
+	(void)state;
+
+	must_run(y, &r);
+	k = nth(&r, PODOOM_SIMEVENT_OOM_KILL, 0);
+	assert_non_null(k);
+	assert_string_equal(k->pod, "b");
+	run_free(&r);
+	assert_int_equal(sim_run(y, &floor, &r, &d), 0);
+	k = nth(&r, PODOOM_SIMEVENT_OOM_KILL, 0);
+	assert_non_null(k);
+	assert_string_equal(k->pod, "g");
+	assert_int_equal(k->adj, 0);
+	assert_int_equal(k->kind, PODOOM_OOM_CLASS_NODE_ALLOCATABLE);
+	run_free(&r);
+}
+
 static void test_sandbox_killed(void **state)
 {
 	/* a pod-level limit, the only app process exempt (-1000): the pause
@@ -777,6 +814,7 @@ int main(void)
 		cmocka_unit_test(test_bystander_dies),
 		cmocka_unit_test(test_group_kill_vs_single_process),
 		cmocka_unit_test(test_adj_min_never_chosen),
+		cmocka_unit_test(test_adj_floor),
 		cmocka_unit_test(test_sandbox_killed),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_spike_vs_slow_leak),
