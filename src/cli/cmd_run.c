@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,7 +53,7 @@ struct run_opts {
 	const struct podoom_kubelet_profile *kp;
 	char **argv;
 	/* scenario mode */
-	const char *scenario, *kernel_log, *tmpdir, *svg, *html;
+	const char *scenario, *kernel_log, *tmpdir, *svg, *html, *cgroup_parent;
 	bool compare, samples;
 	enum podoom_runner_eviction eviction;
 };
@@ -71,7 +72,7 @@ static void usage(FILE *out)
 		"       podoom run --memory-limit QUANTITY [OPTION...] -- COMMAND [ARG...]\n"
 		"\n"
 		"Play a `podoom simulate` scenario for real: its node's memory cgroups laid out as\n"
-		"the kubelet lays them out under podoom-<pid>-run, one real process per scenario\n"
+		"the kubelet lays them out under podoom-<pid>-scenario, one real process per scenario\n"
 		"process following its memory curve (or the container's command:), the real\n"
 		"kernel's OOM killer, and the kubelet's eviction loop on the real clock. The node\n"
 		"is the kubepods cgroup, limited to node memory less reserved and system usage, so\n"
@@ -105,6 +106,12 @@ static void usage(FILE *out)
 		"      --kubelet-version X.Y      kubelet release for oom_score_adj (default 1.36)\n"
 		"      --json                     one JSON object with the outcome\n"
 		"      --cleanup                  only remove what a killed podoom run left behind\n"
+		"\n"
+		"Both forms:\n"
+		"      --cgroup-parent PATH       make podoom-<pid>-<tag> under this existing cgroup\n"
+		"                                 (relative to the memory hierarchy's root, e.g.\n"
+		"                                 system.slice/podoom.slice) instead of at the root;\n"
+		"                                 podoom writes nothing else there\n"
 		"  -h, --help                     show this help\n"
 		"\n"
 		"Exit status: scenario: 0 done, 1 runtime failure, 2 usage error, 3 invalid\n"
@@ -114,10 +121,52 @@ static void usage(FILE *out)
 		"failure, 2 usage error.\n");
 }
 
+/*
+ * The memory hierarchy podoom works in: the host's, or with --cgroup-parent
+ * an existing cgroup below its root, which then acts as the root (stale runs
+ * are reaped there, podoom-<pid>-<tag> is made there). Return: 0; an exit code.
+ */
+static int open_root(const struct run_opts *o, struct podoom_cgroup_root *root)
+{
+	struct stat st;
+	const char *p = o->cgroup_parent;
+	size_t len;
+
+	if (podoom_cgroup_detect("/", root) < 0) {
+		cli_err(CMD, "no memory cgroup controller on this machine (neither cgroup v1 memory nor v2 with memory)");
+		return EXIT_FAILURE_RUNTIME;
+	}
+	if (!p)
+		return 0;
+	while (*p == '/')
+		p++;
+	len = strlen(p);
+	while (len > 0 && p[len - 1] == '/')
+		len--;
+	for (size_t i = 0; i < len; i++)
+		if ((i == 0 || p[i - 1] == '/') && p[i] == '.' && (i + 1 == len || p[i + 1] == '/' ||
+								    (p[i + 1] == '.' && (i + 2 == len || p[i + 2] == '/')))) {
+			cli_err(CMD, "--cgroup-parent: '.' and '..' are not allowed, got '%s'", o->cgroup_parent);
+			return EXIT_USAGE;
+		}
+	if (len == 0)
+		return 0;
+	if (strlen(root->mount) + 1 + len >= sizeof(root->mount)) {
+		cli_err(CMD, "--cgroup-parent: path too long");
+		return EXIT_USAGE;
+	}
+	snprintf(root->mount + strlen(root->mount), sizeof(root->mount) - strlen(root->mount), "/%.*s", (int)len, p);
+	if (stat(root->mount, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		cli_err(CMD, "--cgroup-parent: %s is not an existing cgroup of the memory hierarchy", root->mount);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_LIMIT = 256, OPT_REQUEST, OPT_KUBELET, OPT_JSON, OPT_CLEANUP, OPT_COMPARE, OPT_EVICTION,
-	       OPT_KERNEL_LOG, OPT_SAMPLES, OPT_TMPDIR, OPT_SVG, OPT_HTML };
+	       OPT_KERNEL_LOG, OPT_SAMPLES, OPT_TMPDIR, OPT_SVG, OPT_HTML, OPT_CGROUP_PARENT };
 	static const struct option longopts[] = {
 		{"memory-limit", required_argument, NULL, OPT_LIMIT},
 		{"memory-request", required_argument, NULL, OPT_REQUEST},
@@ -131,6 +180,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{"tmpdir", required_argument, NULL, OPT_TMPDIR},
 		{"svg", required_argument, NULL, OPT_SVG},
 		{"html", required_argument, NULL, OPT_HTML},
+		{"cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -190,6 +240,9 @@ again:
 			break;
 		case OPT_HTML:
 			o->html = optarg;
+			break;
+		case OPT_CGROUP_PARENT:
+			o->cgroup_parent = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -468,10 +521,8 @@ static int run_scenario(const struct run_opts *o)
 		cli_err(CMD, "needs root to create memory cgroups");
 		return EXIT_FAILURE_RUNTIME;
 	}
-	if (podoom_cgroup_detect("/", &root) < 0) {
-		cli_err(CMD, "no memory cgroup controller on this machine (neither cgroup v1 memory nor v2 with memory)");
-		return EXIT_FAILURE_RUNTIME;
-	}
+	if ((r = open_root(o, &root)) != 0)
+		return r;
 	r = sim_out_load(o->scenario, &buf, &sc);
 	if (r == -ENOMEM) {
 		cli_err(CMD, "out of memory");
@@ -623,10 +674,8 @@ int cmd_run(int argc, char **argv)
 		cli_err(CMD, "needs root to create a memory cgroup");
 		return EXIT_FAILURE_RUNTIME;
 	}
-	if (podoom_cgroup_detect("/", &root) < 0) {
-		cli_err(CMD, "no memory cgroup controller on this machine (neither cgroup v1 memory nor v2 with memory)");
-		return EXIT_FAILURE_RUNTIME;
-	}
+	if ((r = open_root(&o, &root)) != 0)
+		return r;
 	if (o.cleanup) {
 		r = podoom_cgroup_reap_stale(&root, &reaped);
 		printf("podoom run: removed %u cgroup%s left by podoom runs that were killed\n", reaped,

@@ -143,12 +143,35 @@ static void test_sigkilled_podoom_leaves_nothing(void **state)
 	assert_int_equal(leftovers(pid), 0);
 }
 
+/* --cgroup-parent: the run's cgroup is made under an existing cgroup, the
+ * kernel's report (with the longer path) is still found and explained, and
+ * the parent is left as it was, holding nothing of ours */
+static void test_cgroup_parent(void **state)
+{
+	char parent[64], dir[PATH_MAX], args[256];
+	json_t *j;
+	(void)state;
+	if (skip_reason)
+		skip();
+	snprintf(parent, sizeof(parent), "podoom-%ld-parent", (long)getpid());
+	snprintf(dir, sizeof(dir), "%s/%s", root.mount, parent);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(args, sizeof(args), "--cgroup-parent /%s/ --memory-limit 32Mi -- sh -c 'head -c 200000000 /dev/zero | tail'",
+		 parent);
+	j = run_json(args);
+	assert_true(json_is_true(json_object_get(j, "oom_killed")));
+	assert_non_null(json_string_value(json_object_get(j, "explanation")));
+	json_decref(j);
+	assert_int_equal(rmdir(dir), 0); /* empty: nothing of the run is left in it */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_oom_killed_and_explained),
 		cmocka_unit_test(test_fits),
 		cmocka_unit_test(test_sigkilled_podoom_leaves_nothing),
+		cmocka_unit_test(test_cgroup_parent),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
