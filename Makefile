@@ -16,7 +16,7 @@ CC ?= cc
 CLANG ?= clang
 FUZZ_SECONDS ?= 60
 
-PKGS := yaml-0.1 jansson
+PKGS := yaml-0.1 jansson libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

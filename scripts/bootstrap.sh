@@ -2,7 +2,7 @@
 # Installs the Debian packages podoom builds and tests with, when they are missing.
 # As root it runs apt-get; otherwise it prints the command and fails.
 set -eu
-pkgs="pkg-config libyaml-dev libjansson-dev libcmocka-dev"
+pkgs="pkg-config libyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev"
 missing=""
 for p in $pkgs; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)

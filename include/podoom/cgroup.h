@@ -70,6 +70,17 @@ int podoom_cgroup_attach(const struct podoom_cgroup_root *root, const char *rel,
 /* podoom_cgroup_read_stat() - the counters of @rel. Return: 0 or -errno. */
 int podoom_cgroup_read_stat(const struct podoom_cgroup_root *root, const char *rel, struct podoom_memcg_stat *ret);
 
+/* podoom_cgroup_oom_kill_file() - the file holding the oom_kill counter:
+ * "memory.events" (v2, hierarchical: kills in the subtree) or
+ * "memory.oom_control" (v1, this memcg's own kills only: memcg_memory_event()
+ * stops at the first memcg on the legacy hierarchy, include/linux/memcontrol.h K6.x). */
+const char *podoom_cgroup_oom_kill_file(const struct podoom_cgroup_root *root);
+
+/* podoom_cgroup_read_oom_kills() - the oom_kill counter of @rel (a path from
+ * the hierarchy's root, with or without its leading '/'), without allocating.
+ * Return: 0; -ENOENT gone, or a kernel without the counter (before 4.13); -errno. */
+int podoom_cgroup_read_oom_kills(const struct podoom_cgroup_root *root, const char *rel, uint64_t *ret);
+
 /* podoom_cgroup_pids() - up to @max pids of @rel and its descendants into
  * @pids. Return: the number found (may exceed @max: then only @max stored),
  * or -errno. */

@@ -114,4 +114,12 @@ int podoom_logline_parse_year(char *line, size_t len, enum podoom_logline_transp
  */
 const char *podoom_logline_transport_to_string(enum podoom_logline_transport t);
 
+/*
+ * podoom_logline_kmsg_seq() - the sequence number of one raw /dev/kmsg record
+ * ("prio,seq,usec,flags;msg", as one read() of /dev/kmsg returns it), read by
+ * the same rules as podoom_logline_parse(). Borrows @rec; does not change it.
+ * Return: 0 with *ret_seq set; -EINVAL when @rec is not a kmsg record.
+ */
+int podoom_logline_kmsg_seq(const char *rec, size_t len, uint64_t *ret_seq);
+
 #endif

@@ -66,6 +66,7 @@ int cmd_qos(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 
 #endif

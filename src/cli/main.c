@@ -20,6 +20,7 @@ static const struct {
 	{"simulate", cmd_simulate, "run a node scenario: limits, kubelet eviction and the OOM killer on a virtual clock"},
 	{"run", cmd_run, "run one command in a real memory cgroup as a one-container pod; why it was killed"},
 	{"top", cmd_top, "who the OOM killer takes next on this node, at every limit"},
+	{"watch", cmd_watch, "report every OOM kill on this node once, as it happens; Prometheus metrics"},
 };
 
 static void usage(FILE *out)

@@ -1098,3 +1098,16 @@ int podoom_logline_parse(char *line, size_t len, enum podoom_logline_transport h
 {
 	return podoom_logline_parse_year(line, len, hint, PODOOM_LOGLINE_YEAR_DEFAULT, ret);
 }
+
+int podoom_logline_kmsg_seq(const char *rec, size_t len, uint64_t *ret_seq)
+{
+	struct podoom_logline l;
+	enum podoom_logline_decode dec = PODOOM_LOGLINE_DECODE_NONE;
+
+	if (!rec || !ret_seq)
+		return -EINVAL;
+	if (len > PODOOM_LOGLINE_MAX_BYTES || match_kmsg(rec, rec + len, &l, &dec) < 0)
+		return -EINVAL;
+	*ret_seq = l.seq;
+	return 0;
+}

@@ -248,6 +248,31 @@ static int read_keyed(const struct podoom_cgroup_root *root, const char *rel, co
 	return r >= 0 && (size_t)r + 1 >= size ? -EFBIG : r;
 }
 
+int podoom_cgroup_read_oom_kills(const struct podoom_cgroup_root *root, const char *rel, uint64_t *ret)
+{
+	/* both files are a few short lines: no allocation, as `watch` reads them on every notification */
+	char buf[512];
+	int64_t v;
+	int r;
+
+	while (rel && *rel == '/')
+		rel++;
+	r = read_keyed(root, rel ? rel : "", podoom_cgroup_oom_kill_file(root), buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	if ((r = keyed_value(buf, "oom_kill", &v)) < 0)
+		return r;
+	if (v < 0)
+		return -EINVAL;
+	*ret = (uint64_t)v;
+	return 0;
+}
+
+const char *podoom_cgroup_oom_kill_file(const struct podoom_cgroup_root *root)
+{
+	return root->version == 2 ? "memory.events" : "memory.oom_control";
+}
+
 int podoom_cgroup_read_stat(const struct podoom_cgroup_root *root, const char *rel, struct podoom_memcg_stat *ret)
 {
 	struct podoom_memcg_stat st = {0};

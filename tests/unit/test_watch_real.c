@@ -1,0 +1,243 @@
+/* test_watch_real.c - `podoom watch --json --state S` on this machine's
+ * /dev/kmsg while `podoom run` gets commands OOM-killed in real memory
+ * cgroups laid out as the kubelet lays them out: every kill is reported
+ * exactly once with its pod UID and container id, also for the kill that
+ * happens while watch is stopped (between a SIGTERM and a restart); and with
+ * no kernel log at all, the cgroup oom_kill counter alone still reports it.
+ * Skipped, with the reason, without root, a memory cgroup controller or a
+ * readable /dev/kmsg. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "podoom/cgroup.h"
+#include "podoom/cgroup_path.h"
+
+static struct podoom_cgroup_root root;
+static char podoom[PATH_MAX + 16];
+static const char *skip_reason;
+static char dir[] = "/tmp/podoom-test-watch-real-XXXXXX";
+
+static int setup(void **state)
+{
+	char self[PATH_MAX];
+	ssize_t n;
+	int fd;
+	(void)state;
+	if (geteuid() != 0)
+		skip_reason = "podoom run needs root";
+	else if (podoom_cgroup_detect("/", &root) < 0)
+		skip_reason = "no memory cgroup controller on this machine";
+	else if ((fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK)) < 0)
+		skip_reason = "/dev/kmsg is not readable";
+	else
+		close(fd);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		*strrchr(self, '/') = '\0';
+		*strrchr(self, '/') = '\0';
+		snprintf(podoom, sizeof(podoom), "%s/podoom", self);
+	}
+	if (!skip_reason && access(podoom, X_OK) != 0)
+		skip_reason = "the podoom binary is not built next to the tests";
+	if (skip_reason)
+		print_message("skip reason: %s\n", skip_reason);
+	else if (!mkdtemp(dir))
+		skip_reason = "no temporary directory";
+	return 0;
+}
+
+/* start watch with stdout to @out */
+static pid_t start_watch(const char *out, const char *kmsg)
+{
+	char st[PATH_MAX];
+	pid_t pid;
+
+	snprintf(st, sizeof(st), "%s/state", dir);
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		dup2(fd, 1);
+		execl(podoom, podoom, "watch", "--json", "--state", st, "--kmsg", kmsg, (char *)NULL);
+		_exit(127);
+	}
+	usleep(700000); /* the backlog read, the cgroups registered */
+	return pid;
+}
+
+static void stop_watch(pid_t pid)
+{
+	int status;
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* run a command that outgrows 32 MiB; the pod UID and container id of its cgroup */
+static void run_killed(char *uid, char *cid)
+{
+	pid_t pid = fork();
+	int status;
+
+	uid[0] = cid[0] = '\0';
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		execl(podoom, podoom, "run", "--memory-limit", "32Mi", "--", "sh", "-c",
+		      "sleep 0.6; head -c 200000000 /dev/zero | tail", (char *)NULL);
+		_exit(127);
+	}
+	/* while it sleeps: podoom-<pid>-run/kubepods/<qos>/pod<uid>/<id> */
+	for (int i = 0; i < 100 && !cid[0]; i++) {
+		char path[PATH_MAX], cmd[PATH_MAX + 64], line[PATH_MAX];
+		FILE *f;
+		snprintf(path, sizeof(path), "%s/podoom-%d-run", root.mount, pid);
+		snprintf(cmd, sizeof(cmd), "find %s -mindepth 4 -type d 2>/dev/null", path);
+		f = popen(cmd, "r");
+		while (f && fgets(line, sizeof(line), f)) {
+			struct podoom_cgroup_attr a;
+			char *rel = line + strlen(root.mount);
+			rel[strcspn(rel, "\n")] = '\0';
+			if (podoom_cgroup_path_parse(rel, strlen(rel), &a) == 0 && a.level == PODOOM_CGROUP_LEVEL_CONTAINER) {
+				strcpy(uid, a.pod_uid);
+				strcpy(cid, a.container_id);
+			}
+		}
+		if (f)
+			pclose(f);
+		if (!cid[0])
+			usleep(20000);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 137);
+	assert_true(cid[0] != '\0');
+}
+
+/* lines of @out whose pod_uid is @uid, from @source; the container id checked */
+static int count_events(const char *out, const char *uid, const char *cid, const char *source)
+{
+	FILE *f = fopen(out, "r");
+	char line[1 << 16];
+	int n = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		json_t *j = json_loads(line, 0, NULL);
+		const char *u = json_string_value(json_object_get(j, "pod_uid"));
+		const char *src = json_string_value(json_object_get(j, "source"));
+		if (u && strcmp(u, uid) == 0 && src && strcmp(src, source) == 0) {
+			assert_string_equal(json_string_value(json_object_get(j, "container_id")), cid);
+			if (strcmp(source, "kmsg") == 0) {
+				const char *k = json_string_value(json_object_get(j, "kind"));
+				/* the pod carries the same limit: whichever the charge hits first */
+				assert_true(strcmp(k, "container-limit") == 0 || strcmp(k, "pod-limit") == 0);
+				/* tail holds the growing line; head may be chosen while tail's buffer is still small */
+				const char *v = json_string_value(json_object_get(json_object_get(j, "victim"), "comm"));
+				assert_true(strcmp(v, "tail") == 0 || strcmp(v, "head") == 0);
+			}
+			n++;
+		}
+		json_decref(j);
+	}
+	fclose(f);
+	return n;
+}
+
+static void wait_for(const char *out, const char *uid, const char *cid, const char *source)
+{
+	for (int i = 0; i < 150 && count_events(out, uid, cid, source) == 0; i++)
+		usleep(100000);
+}
+
+static void test_every_kill_once_across_a_restart(void **state)
+{
+	char out1[PATH_MAX], out2[PATH_MAX], u[3][64], c[3][160];
+	pid_t w;
+	(void)state;
+	if (skip_reason)
+		skip();
+	snprintf(out1, sizeof(out1), "%s/out1", dir);
+	snprintf(out2, sizeof(out2), "%s/out2", dir);
+	w = start_watch(out1, "/dev/kmsg");
+	run_killed(u[0], c[0]);
+	wait_for(out1, u[0], c[0], "kmsg");
+	stop_watch(w);
+	run_killed(u[1], c[1]); /* while watch is stopped */
+	w = start_watch(out2, "/dev/kmsg");
+	run_killed(u[2], c[2]);
+	wait_for(out2, u[1], c[1], "kmsg");
+	wait_for(out2, u[2], c[2], "kmsg");
+	stop_watch(w);
+	assert_int_equal(count_events(out1, u[0], c[0], "kmsg"), 1);
+	assert_int_equal(count_events(out2, u[0], c[0], "kmsg"), 0); /* no repeat */
+	assert_int_equal(count_events(out1, u[1], c[1], "kmsg"), 0);
+	assert_int_equal(count_events(out2, u[1], c[1], "kmsg"), 1); /* no skip */
+	assert_int_equal(count_events(out2, u[2], c[2], "kmsg"), 1);
+	/* the kill reports were read: the counters found nothing more */
+	assert_int_equal(count_events(out1, u[0], c[0], "cgroup-counter"), 0);
+	assert_int_equal(count_events(out2, u[2], c[2], "cgroup-counter"), 0);
+}
+
+/* no kernel log (an empty pipe): the v1 OOM eventfd and the counter report the kill */
+static void test_counter_alone(void **state)
+{
+	char out[PATH_MAX], fifo[PATH_MAX], u[64], c[160];
+	pid_t w;
+	(void)state;
+	if (skip_reason)
+		skip();
+	snprintf(out, sizeof(out), "%s/out3", dir);
+	snprintf(fifo, sizeof(fifo), "%s/nokmsg", dir);
+	unlink(fifo);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	{
+		char st[PATH_MAX];
+		snprintf(st, sizeof(st), "%s/state", dir);
+		unlink(st); /* the state of the other test is for /dev/kmsg */
+	}
+	w = start_watch(out, fifo);
+	run_killed(u, c);
+	/* the counter is compared 10 s after the notification */
+	for (int i = 0; i < 150 && count_events(out, u, c, "cgroup-counter") == 0; i++)
+		usleep(100000);
+	stop_watch(w);
+	assert_int_equal(count_events(out, u, c, "cgroup-counter"), 1);
+}
+
+static int teardown(void **state)
+{
+	char cmd[PATH_MAX + 16];
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (strncmp(dir, "/tmp/podoom-test-watch-real-", 28) == 0 && !strstr(dir, "XXXXXX"))
+		(void)!system(cmd);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_kill_once_across_a_restart),
+		cmocka_unit_test(test_counter_alone),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
