@@ -223,6 +223,111 @@ static void test_counter_alone(void **state)
 	assert_int_equal(count_events(out, u, c, "cgroup-counter"), 1);
 }
 
+/* play tests/fixtures/run/@file with `podoom run --json`; its lines */
+static json_t *play(const char *file)
+{
+	char cmd[PATH_MAX * 2], line[1 << 16];
+	json_t *a = json_array();
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "%s run --json tests/fixtures/run/%s 2>/dev/null", podoom, file);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p)) {
+		json_t *j = json_loads(line, 0, NULL);
+		assert_non_null(j);
+		json_array_append_new(a, j);
+	}
+	assert_int_equal(pclose(p), 0);
+	return a;
+}
+
+/* lines of @out (any source) for the kill of pid @pid in pod @uid */
+static int count_kill(const char *out, const char *uid, json_int_t pid, const char *cid)
+{
+	FILE *f = fopen(out, "r");
+	char line[1 << 16];
+	int n = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		json_t *j = json_loads(line, 0, NULL);
+		const char *u = json_string_value(json_object_get(j, "pod_uid"));
+		json_t *v = json_object_get(j, "victim");
+		if (u && strcmp(u, uid) == 0 && json_integer_value(json_object_get(v, "pid")) == pid) {
+			assert_string_equal(json_string_value(json_object_get(j, "container_id")), cid);
+			n++;
+		}
+		json_decref(j);
+	}
+	fclose(f);
+	return n;
+}
+
+/* every OOM kill of @runs reported once in @out1 + @out2; how many there were */
+static int check_kills(json_t *runs, const char *out1, const char *out2)
+{
+	size_t i;
+	json_t *e;
+	int kills = 0;
+
+	json_array_foreach(runs, i, e) {
+		const char *uid, *cid;
+		json_int_t pid;
+		if (strcmp(json_string_value(json_object_get(e, "type")), "oom_kill") != 0)
+			continue;
+		uid = json_string_value(json_object_get(e, "pod_uid"));
+		cid = json_string_value(json_object_get(e, "container_id"));
+		pid = json_integer_value(json_object_get(e, "pid"));
+		for (int t = 0; t < 150 && count_kill(out1, uid, pid, cid) + count_kill(out2, uid, pid, cid) == 0; t++)
+			usleep(100000);
+		print_message("# %s/%s %s[%lld]: %d + %d\n", json_string_value(json_object_get(e, "namespace")),
+			      json_string_value(json_object_get(e, "pod")),
+			      json_string_value(json_object_get(e, "process")), (long long)pid,
+			      count_kill(out1, uid, pid, cid), count_kill(out2, uid, pid, cid));
+		assert_int_equal(count_kill(out1, uid, pid, cid) + count_kill(out2, uid, pid, cid), 1);
+		kills++;
+	}
+	return kills;
+}
+
+/* the kills of `podoom run`'s own test scenarios (a pod limit, the node's
+ * allocatable cgroup across QoS classes, a crash loop's repeated kills, a
+ * container limit), with watch stopped between them and restarted */
+static void test_scenario_kills_once_across_a_restart(void **state)
+{
+	static const char *const before[] = {"bystander.yaml", "crashloop.yaml"};
+	static const char *const during = "node-allocatable.yaml", *const after = "container-limit.yaml";
+	char out1[PATH_MAX], out2[PATH_MAX], st[PATH_MAX];
+	json_t *runs = json_array(), *r;
+	int kills;
+	pid_t w;
+	(void)state;
+	if (skip_reason)
+		skip();
+	snprintf(out1, sizeof(out1), "%s/scen1", dir);
+	snprintf(out2, sizeof(out2), "%s/scen2", dir);
+	snprintf(st, sizeof(st), "%s/state", dir);
+	unlink(st);
+	w = start_watch(out1, "/dev/kmsg");
+	for (size_t i = 0; i < 2; i++) {
+		json_array_extend(runs, r = play(before[i]));
+		json_decref(r);
+	}
+	usleep(500000);
+	stop_watch(w);
+	json_array_extend(runs, r = play(during)); /* watch is stopped */
+	json_decref(r);
+	w = start_watch(out2, "/dev/kmsg");
+	json_array_extend(runs, r = play(after));
+	json_decref(r);
+	kills = check_kills(runs, out1, out2);
+	stop_watch(w);
+	assert_true(kills >= 4); /* bystander 1, crash loop 2 or more, node 1, container 1 */
+	json_decref(runs);
+}
+
 static int teardown(void **state)
 {
 	char cmd[PATH_MAX + 16];
@@ -238,6 +343,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_kill_once_across_a_restart),
 		cmocka_unit_test(test_counter_alone),
+		cmocka_unit_test(test_scenario_kills_once_across_a_restart),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
