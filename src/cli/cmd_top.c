@@ -173,15 +173,15 @@ struct kpod {
 
 struct kview {
 	struct podoom_eviction_manager mgr;
-	bool mgr_ok;
 	struct podoom_eviction_observations obs;
-	int32_t kubepods; /* memcg index, -1 none */
 	struct kpod *pods;
 	size_t npods;
 	struct podoom_eviction_pod *epods; /* the pods with a spec, in kpod order */
 	size_t nepods;
 	struct podoom_eviction_rank *ranks;
 	struct podoom_eviction_decision d;
+	int32_t kubepods; /* memcg index, -1 none */
+	bool mgr_ok;
 	bool decided;
 	char why_unknown[160]; /* "" when every pod on the node has a spec */
 };

@@ -291,8 +291,8 @@ short podoom_memnotify_events(const struct podoom_memnotify *n)
 int podoom_memnotify_ack(struct podoom_memnotify *n, short revents, unsigned *ret_what)
 {
 	unsigned what = 0;
-	uint64_t count;
-	bool oom;
+	uint64_t count = 0;
+	bool oom = false;
 	int r;
 
 	if (!n || !ret_what)

@@ -324,7 +324,10 @@ static int cmp_memcg_path(const void *a, const void *b)
  * the kernel's mem_cgroup_iter and of a tree on screen), children by name */
 static int reorder(struct ctx *c)
 {
-	size_t n = c->s.nmemcgs, *stack = malloc(n * sizeof(*stack)), sp = 0, out = 0;
+	size_t n = c->s.nmemcgs, *stack, sp = 0, out = 0;
+	if (n == 0)
+		return 0;
+	stack = malloc(n * sizeof(*stack));
 	int32_t *newidx = malloc(n * sizeof(*newidx));
 	struct podoom_scan_memcg *m = malloc(n * sizeof(*m));
 
@@ -359,7 +362,7 @@ static int walk_one(struct ctx *c, int32_t i)
 {
 	const char *rel = c->s.memcgs[i].path + 1;
 	int fd = i == 0 ? c->mountfd : openat(c->mountfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	char small[64];
+	char small[64] = "";
 	ssize_t n;
 	size_t first;
 	int r = 0;
@@ -526,7 +529,7 @@ static int scan_procs(struct ctx *c, const char *root)
 			break;
 		for (long off = 0; off < got;) {
 			struct linux_dirent64 *d = (struct linux_dirent64 *)(void *)(dents + off);
-			char st[STATUS_BUF], rel[32], adj[32];
+			char st[STATUS_BUF] = "", rel[32], adj[32] = "";
 			struct podoom_task t = {0};
 			const char *p = d->d_name;
 			size_t plen = strlen(d->d_name);
