@@ -90,12 +90,14 @@ struct podoom_scenario_kubelet {
 
 struct podoom_scenario_node {
 	int64_t memory_bytes; /* MemTotal */
+	uint32_t memory_line, memory_col;
 	int64_t swap_bytes;
 	const char *kernel;   /* a kernel profile name ("6.1"); NULL: the newest */
 	uint32_t kernel_line, kernel_col;
 	int cgroup_version;   /* 1 or 2 (default 2) */
 	enum podoom_cgroup_driver driver; /* default systemd */
 	int64_t system_usage_bytes; /* memory used outside pods */
+	uint32_t system_line, system_col; /* 0 when not given */
 	struct podoom_scenario_kubelet kubelet;
 };
 

@@ -294,6 +294,8 @@ static int read_node(struct podoom_scenario *sc, ynode *n, struct podoom_scenari
 		return -EINVAL;
 	if (node->memory_bytes < (1LL << 20))
 		return fail(diag, v, "node.memory: expected at least 1Mi");
+	node->memory_line = v->line;
+	node->memory_col = v->col;
 	if ((v = podoom_ynode_get(n, "swap")) != NULL && read_bytes(v, "node.swap", &node->swap_bytes, diag) < 0)
 		return -EINVAL;
 	if ((v = podoom_ynode_get(n, "kernel")) != NULL) {
@@ -330,9 +332,12 @@ static int read_node(struct podoom_scenario *sc, ynode *n, struct podoom_scenari
 		ynode *x;
 		if (expect_map(v, "node.system", diag) < 0 || check_keys(v, "node.system", skeys, "usage", diag) < 0)
 			return -EINVAL;
-		if ((x = podoom_ynode_get(v, "usage")) != NULL &&
-		    read_bytes(x, "node.system.usage", &node->system_usage_bytes, diag) < 0)
-			return -EINVAL;
+		if ((x = podoom_ynode_get(v, "usage")) != NULL) {
+			if (read_bytes(x, "node.system.usage", &node->system_usage_bytes, diag) < 0)
+				return -EINVAL;
+			node->system_line = x->line;
+			node->system_col = x->col;
+		}
 	}
 	if (read_kubelet(sc, podoom_ynode_get(n, "kubelet"), &node->kubelet, diag) < 0)
 		return -EINVAL;

@@ -2319,11 +2319,12 @@ int podoom_sim_new(const struct podoom_scenario *sc, const struct podoom_sim_opt
 		return -E2BIG;
 	}
 	if (nd->memory_bytes > PODOOM_SIM_MAX_BYTES) {
-		podoom_diag_set(diag, 0, 0, "node.memory: over 16Ti, the largest node podoom simulates");
+		podoom_diag_set(diag, nd->memory_line, nd->memory_col,
+				"node.memory: over 16Ti, the largest node podoom simulates");
 		return -E2BIG;
 	}
 	if (nd->system_usage_bytes > nd->memory_bytes) {
-		podoom_diag_set(diag, 0, 0, "node.system.usage: more than node.memory");
+		podoom_diag_set(diag, nd->system_line, nd->system_col, "node.system.usage: more than node.memory");
 		return -EINVAL;
 	}
 	{
