@@ -7,6 +7,7 @@
  * memory.max + memory.swap.max on v2).
  */
 #include "podoom/cgroup.h"
+#include "podoom/memcgfmt.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -23,7 +24,6 @@
 
 #define SMALL_FILE_MAX (64u << 10)
 #define STAT_FILE_MAX (16u << 10) /* memory.stat, memory.events, memory.oom_control */
-#define UNLIMITED_V1 ((int64_t)0x7ffffffffffff000LL) /* PAGE_COUNTER_MAX * PAGE_SIZE, as v1 prints "no limit" */
 
 static int write_str(const char *path, const char *s)
 {
@@ -197,23 +197,13 @@ int podoom_cgroup_attach(const struct podoom_cgroup_root *root, const char *rel,
 	return write_str(path, val);
 }
 
-/* "key value\n" files: the value of @key, or -ENOENT */
+/* "key value\n" files (NUL-terminated): the value of @key, or -ENOENT */
 static int keyed_value(const char *text, const char *key, int64_t *ret)
 {
-	size_t kl = strlen(key);
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (strncmp(p, key, kl) == 0 && p[kl] == ' ') {
-			char *end;
-			long long v = strtoll(p + kl + 1, &end, 10);
-			if (end == p + kl + 1)
-				return -EINVAL;
-			*ret = v;
-			return 0;
-		}
-	}
-	return -ENOENT;
+	return podoom_memcgfmt_keyed(text, strlen(text), key, ret);
 }
 
+/* a one-number file (memory.current, memory.max "max" -> -1) */
 static int read_i64(const struct podoom_cgroup_root *root, const char *rel, const char *file, int64_t *ret)
 {
 	char path[1024], buf[64];
@@ -223,16 +213,7 @@ static int read_i64(const struct podoom_cgroup_root *root, const char *rel, cons
 		return r;
 	if ((r = podoom_file_read_small(path, buf, sizeof(buf))) < 0)
 		return r;
-	if (strncmp(buf, "max", 3) == 0) {
-		*ret = -1;
-		return 0;
-	}
-	char *end;
-	long long v = strtoll(buf, &end, 10);
-	if (end == buf)
-		return -EINVAL;
-	*ret = v;
-	return 0;
+	return podoom_memcgfmt_limit(buf, (size_t)r, ret);
 }
 
 static int read_keyed(const struct podoom_cgroup_root *root, const char *rel, const char *file, char *buf,
@@ -306,8 +287,6 @@ int podoom_cgroup_read_stat(const struct podoom_cgroup_root *root, const char *r
 		    (r = read_i64(root, rel, "memory.limit_in_bytes", &st.limit_bytes)) < 0 ||
 		    (r = read_keyed(root, rel, "memory.stat", buf, sizeof(buf))) < 0)
 			goto out;
-		if (st.limit_bytes >= UNLIMITED_V1)
-			st.limit_bytes = -1;
 		if (keyed_value(buf, "total_inactive_file", &v) == 0)
 			st.inactive_file_bytes = v;
 		if (keyed_value(buf, "total_rss", &v) == 0)

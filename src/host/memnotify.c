@@ -27,6 +27,7 @@
  * and reports POLLERR|POLLPRI once the trigger's cgroup is gone.
  */
 #include "podoom/memnotify.h"
+#include "podoom/memcgfmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,7 +53,7 @@ enum kind {
 struct podoom_memnotify {
 	enum kind kind;
 	int fd;
-	uint64_t oom, oom_kill; /* v2: memory.events as last read */
+	int64_t oom, oom_kill; /* v2: memory.events as last read */
 	char buf[EVENTS_BUF_BYTES];
 };
 
@@ -126,48 +127,23 @@ out:
 	return r;
 }
 
-/* the value of "<key> <n>" in a keyed file, or -ENOENT */
-static int keyed_u64(const char *text, size_t len, const char *key, uint64_t *ret)
-{
-	size_t kl = strlen(key);
-	const char *p = text, *end = text + len;
-
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		if ((size_t)(eol - p) > kl + 1 && memcmp(p, key, kl) == 0 && p[kl] == ' ') {
-			uint64_t v = 0;
-			const char *q = p + kl + 1;
-			if (q == eol)
-				return -EINVAL;
-			for (; q < eol; q++) {
-				if (*q < '0' || *q > '9' || v > (UINT64_MAX - 9) / 10)
-					return -EINVAL;
-				v = v * 10 + (uint64_t)(*q - '0');
-			}
-			*ret = v;
-			return 0;
-		}
-		p = eol + 1;
-	}
-	return -ENOENT;
-}
 
 /* re-read memory.events from the start (which also re-arms kernfs poll);
  * true in *ret_oom when oom or oom_kill moved since the last read */
 static int events_reread(struct podoom_memnotify *n, bool *ret_oom)
 {
-	uint64_t oom = 0, oom_kill = 0;
+	int64_t oom = 0, oom_kill = 0;
 	ssize_t len = pread(n->fd, n->buf, sizeof(n->buf) - 1, 0);
+	int r;
 
 	if (len < 0)
 		return -errno;
 	n->buf[len] = '\0';
 	/* "oom" and "oom_kill" since 4.13; absent keys stay 0 */
-	if (keyed_u64(n->buf, (size_t)len, "oom", &oom) == -EINVAL ||
-	    keyed_u64(n->buf, (size_t)len, "oom_kill", &oom_kill) == -EINVAL)
-		return -EINVAL;
+	if ((r = podoom_memcgfmt_keyed(n->buf, (size_t)len, "oom", &oom)) < 0 && r != -ENOENT)
+		return r;
+	if ((r = podoom_memcgfmt_keyed(n->buf, (size_t)len, "oom_kill", &oom_kill)) < 0 && r != -ENOENT)
+		return r;
 	*ret_oom = oom != n->oom || oom_kill != n->oom_kill;
 	n->oom = oom;
 	n->oom_kill = oom_kill;

@@ -34,10 +34,10 @@
 #include "podoom/eviction.h"
 #include "podoom/grow.h"
 #include "podoom/host.h"
+#include "podoom/memcgfmt.h"
 
 /* v1 reports "no limit" as PAGE_COUNTER_MAX * PAGE_SIZE, rounded: anything
  * from 2^62 up is no limit (the kubelet's isMemoryUnlimited uses 2^62 too) */
-#define UNLIMITED_BYTES (1LL << 62)
 #define STATUS_BUF 4096	      /* a status file is about 1.5 KiB on 6.x */
 #define DENTS_BUF 16384
 /* getdents64 stops filling only when the next entry does not fit: with room
@@ -177,106 +177,11 @@ static ssize_t read_big(struct ctx *c, int dirfd, const char *name)
 	return (ssize_t)len;
 }
 
-/* a decimal at *p (leading blanks and a '-' allowed), saturating; *p moves past it */
-static int64_t num(const char **p)
+/* "<key> <n>" of a memory.stat; -1 when absent or malformed */
+static int64_t stat_key(const char *buf, size_t len, const char *key)
 {
-	const char *q = *p;
-	bool neg = false;
-	int64_t v = 0;
-
-	while (*q == ' ' || *q == '\t')
-		q++;
-	if (*q == '-') {
-		neg = true;
-		q++;
-	}
-	for (; *q >= '0' && *q <= '9'; q++)
-		v = v > (INT64_MAX - 9) / 10 ? INT64_MAX : v * 10 + (*q - '0');
-	*p = q;
-	return neg ? -v : v;
-}
-
-/* a cgroup file holding one number or "max"; -1 for "max" and for v1's unlimited */
-static int64_t limit_value(const char *buf)
-{
-	const char *p = buf;
 	int64_t v;
-
-	if (strncmp(buf, "max", 3) == 0)
-		return -1;
-	v = num(&p);
-	return v >= UNLIMITED_BYTES ? -1 : v;
-}
-
-/* the value of "<key> <n>" lines of a memory.stat; -1 when absent */
-static int64_t stat_key(const char *buf, const char *key)
-{
-	size_t kl = strlen(key);
-
-	for (const char *l = buf; *l; l++) {
-		if (strncmp(l, key, kl) == 0 && l[kl] == ' ') {
-			const char *p = l + kl;
-			return num(&p);
-		}
-		l = strchr(l, '\n');
-		if (!l)
-			break;
-	}
-	return -1;
-}
-
-/* status: the fields the kernel model needs, in one pass over the lines */
-static void parse_status(const char *st, struct podoom_task *t)
-{
-	uint64_t anon = 0, file = 0, shmem = 0;
-	bool has_mm = false;
-
-	for (const char *l = st; *l;) {
-		const char *colon = strchr(l, ':'), *nl;
-		if (!colon)
-			break;
-		size_t kl = (size_t)(colon - l);
-		const char *v = colon + 1;
-#define KEY(k) (kl == sizeof(k) - 1 && memcmp(l, k, kl) == 0)
-		if (KEY("Name")) {
-			while (*v == ' ' || *v == '\t')
-				v++;
-			size_t n = strcspn(v, "\n");
-			if (n > sizeof(t->comm) - 1)
-				n = sizeof(t->comm) - 1;
-			memcpy(t->comm, v, n);
-			t->comm[n] = '\0';
-		} else if (KEY("Tgid")) {
-			t->tgid = (int32_t)num(&v);
-		} else if (KEY("PPid")) {
-			t->ppid = (int32_t)num(&v);
-		} else if (KEY("Uid")) {
-			t->uid = (uint32_t)num(&v);
-		} else if (KEY("Kthread")) {
-			if (num(&v) == 1)
-				t->flags |= PODOOM_TASK_KTHREAD;
-		} else if (KEY("VmSize")) {
-			has_mm = true;
-		} else if (KEY("RssAnon")) {
-			anon = (uint64_t)num(&v);
-		} else if (KEY("RssFile")) {
-			file = (uint64_t)num(&v);
-		} else if (KEY("RssShmem")) {
-			shmem = (uint64_t)num(&v);
-		} else if (KEY("VmPTE")) {
-			t->pgtables_bytes = (uint64_t)num(&v) * 1024;
-		} else if (KEY("VmSwap")) {
-			t->swap_pages = (uint64_t)num(&v) / 4;
-		}
-#undef KEY
-		nl = strchr(v, '\n');
-		if (!nl)
-			break;
-		l = nl + 1;
-	}
-	if (!has_mm)
-		t->flags |= PODOOM_TASK_KTHREAD;
-	t->rss_pages = (anon + file + shmem) / 4;
+	return podoom_memcgfmt_keyed(buf, len, key, &v) == 0 ? v : -1;
 }
 
 static int add_memcg(struct ctx *c, int32_t parent, const char *name, size_t nlen)
@@ -365,6 +270,8 @@ static int walk_one(struct ctx *c, int32_t i)
 	char small[64] = "";
 	ssize_t n;
 	size_t first;
+	int64_t lim;
+	int32_t pid;
 	int r = 0;
 
 	if (podoom_grow(&c->kids, &c->kcap, (size_t)i + 1, sizeof(*c->kids), 64) < 0) {
@@ -385,24 +292,17 @@ static int walk_one(struct ctx *c, int32_t i)
 	if (n < 0) {
 		note_memcg(c, i, "cgroup.procs", (int)-n);
 	}
-	for (const char *p = c->big; n > 0 && *p;) {
-		int64_t pid = num(&p);
-		if (*p == '\n')
-			p++;
-		else if (*p)
-			break;
-		if (pid <= 0 || pid > INT32_MAX)
-			continue;
+	for (size_t pos = 0; n > 0 && podoom_memcgfmt_next_pid(c->big, (size_t)n, &pos, &pid) == 1;) {
 		if (podoom_grow(&c->pairs, &c->pcap, c->npairs + 1, sizeof(*c->pairs), 1024) < 0) {
 			r = -ENOMEM;
 			goto out;
 		}
-		c->pairs[c->npairs++] = (struct pid_memcg){(int32_t)pid, i};
+		c->pairs[c->npairs++] = (struct pid_memcg){pid, i};
 	}
 	if (i != 0 || c->s.cgroup_version == 1) {
 		n = read_at(fd, c->s.cgroup_version == 2 ? "memory.max" : "memory.limit_in_bytes", small, sizeof(small), NULL);
-		if (n > 0)
-			c->s.memcgs[i].limit_bytes = limit_value(small);
+		if (n > 0 && podoom_memcgfmt_limit(small, (size_t)n, &lim) == 0)
+			c->s.memcgs[i].limit_bytes = lim;
 		else if (n < 0 && n != -ENOENT)
 			note_memcg(c, i, c->s.cgroup_version == 2 ? "memory.max" : "memory.limit_in_bytes", (int)-n);
 	}
@@ -463,8 +363,11 @@ static void read_usage(struct ctx *c, int32_t i, bool with_stat)
 			}
 			return;
 		}
-		const char *p = small;
-		usage = num(&p);
+		if (podoom_memcgfmt_limit(small, (size_t)n, &usage) < 0 || usage < 0) {
+			c->s.memcgs_unreadable++;
+			note_unreadable(c, c->mount, rel, EINVAL);
+			return;
+		}
 	}
 	if (!with_stat) {
 		m->usage_bytes = usage;
@@ -481,13 +384,14 @@ static void read_usage(struct ctx *c, int32_t i, bool with_stat)
 		return;
 	}
 	if (usage < 0) { /* the v2 root: anon + file (opencontainers/cgroups fs2 rootStatsFromMeminfo) */
-		int64_t anon = stat_key(c->big, "anon"), file = stat_key(c->big, "file");
+		int64_t anon = stat_key(c->big, (size_t)n, "anon"), file = stat_key(c->big, (size_t)n, "file");
 		if (anon < 0 || file < 0)
 			return;
 		usage = anon + file;
 	}
 	m->usage_bytes = usage;
-	m->inactive_file_bytes = stat_key(c->big, c->s.cgroup_version == 2 ? "inactive_file" : "total_inactive_file");
+	m->inactive_file_bytes =
+		stat_key(c->big, (size_t)n, c->s.cgroup_version == 2 ? "inactive_file" : "total_inactive_file");
 	if (m->inactive_file_bytes >= 0)
 		m->working_set_bytes = podoom_eviction_working_set_bytes(usage, m->inactive_file_bytes);
 }
@@ -531,15 +435,15 @@ static int scan_procs(struct ctx *c, const char *root)
 			struct linux_dirent64 *d = (struct linux_dirent64 *)(void *)(dents + off);
 			char st[STATUS_BUF] = "", rel[32], adj[32] = "";
 			struct podoom_task t = {0};
-			const char *p = d->d_name;
 			size_t plen = strlen(d->d_name);
 			ssize_t n;
 
 			off += d->d_reclen;
 			if (plen == 0 || plen > 10 || strspn(d->d_name, "0123456789") != plen)
 				continue;
-			int64_t pid = num(&p);
-			if (pid <= 0 || pid > INT32_MAX)
+			int32_t pid;
+			size_t pos = 0;
+			if (podoom_memcgfmt_next_pid(d->d_name, plen, &pos, &pid) != 1)
 				continue;
 			if (c->s.ntasks >= PODOOM_SCAN_MAX_PROCS)
 				break;
@@ -557,10 +461,13 @@ static int scan_procs(struct ctx *c, const char *root)
 				}
 				continue;
 			}
-			p = adj;
-			t.oom_score_adj = (int32_t)num(&p);
-			t.pid = t.tgid = (int32_t)pid;
-			parse_status(st, &t);
+			t.pid = t.tgid = pid;
+			if (podoom_memcgfmt_adj(adj, (size_t)n, &t.oom_score_adj) < 0 ||
+			    podoom_memcgfmt_status(st, strlen(st), &t) < 0) {
+				c->s.unreadable++; /* not what the kernel writes: a broken fixture */
+				note_unreadable(c, path, rel, EINVAL);
+				continue;
+			}
 			if (pid == 1)
 				t.flags |= PODOOM_TASK_GLOBAL_INIT;
 			if (podoom_grow(&c->s.tasks, &c->tcap, c->s.ntasks + 1, sizeof(*c->s.tasks), 256) < 0) {
