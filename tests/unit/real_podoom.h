@@ -32,4 +32,19 @@ static inline const char *real_podoom_setup(struct podoom_cgroup_root *root, cha
 	return NULL;
 }
 
+/* The state of a test that includes this (after cmocka.h), and its group
+ * setup: the machine, the binary, and the reason to skip, printed once. */
+static struct podoom_cgroup_root root;
+static char podoom[PATH_MAX + 16];
+static const char *skip_reason;
+
+static int setup(void **state)
+{
+	(void)state;
+	skip_reason = real_podoom_setup(&root, podoom, sizeof(podoom));
+	if (skip_reason)
+		print_message("skip reason: %s\n", skip_reason);
+	return 0;
+}
+
 #endif

@@ -24,18 +24,6 @@
 #include "podoom/cgroup.h"
 #include "real_podoom.h"
 
-static struct podoom_cgroup_root root;
-static char podoom[PATH_MAX + 16];
-static const char *skip_reason;
-
-static int setup(void **state)
-{
-	(void)state;
-	skip_reason = real_podoom_setup(&root, podoom, sizeof(podoom));
-	if (skip_reason)
-		print_message("skip reason: %s\n", skip_reason);
-	return 0;
-}
 
 static json_t *run_json(const char *args)
 {

@@ -27,18 +27,6 @@
 #include "podoom/cgroup.h"
 #include "real_podoom.h"
 
-static struct podoom_cgroup_root root;
-static char podoom[PATH_MAX + 16];
-static const char *skip_reason;
-
-static int setup(void **state)
-{
-	(void)state;
-	skip_reason = real_podoom_setup(&root, podoom, sizeof(podoom));
-	if (skip_reason)
-		print_message("skip reason: %s\n", skip_reason);
-	return 0;
-}
 
 /* podoom-<pid>-scenario directories of @pid (0: of any podoom that is gone,
  * so that runs going on at the same time do not count) */

@@ -28,18 +28,6 @@
 
 #include "real_podoom.h"
 
-static struct podoom_cgroup_root root;
-static char podoom[PATH_MAX + 16];
-static const char *skip_reason;
-
-static int setup(void **state)
-{
-	(void)state;
-	skip_reason = real_podoom_setup(&root, podoom, sizeof(podoom));
-	if (skip_reason)
-		print_message("skip reason: %s\n", skip_reason);
-	return 0;
-}
 
 /* every line of @path parsed as JSON */
 static json_t *json_lines(const char *path)
