@@ -9,7 +9,8 @@
 #                                  N + 100 pids, removed afterwards whatever happens
 #
 # Timed by hyperfine (apt-get install hyperfine), pinned with taskset -c 0; the
-# system calls of one scan counted by strace -c.
+# system calls of one scan counted by strace -c. --live also times the peers
+# that read the same /proc: procps `ps -eo pid,rss,comm` and `top -b -n1`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 live=0
@@ -67,4 +68,10 @@ spawner=$!
 read -r ready made <"$fifo"
 echo "live: $made sleeping processes in $name; $(ls /proc | grep -c '^[0-9]') processes in /proc"
 syscalls "$PODOOM" top --json
-hyperfine -N --warmup 3 --runs 30 --export-markdown "$B/top_scan_live.md" "$pin $PODOOM top --json"
+# peers in the same run, each one full scan of the same /proc (hyperfine
+# discards every command's output alike): procps ps and procps top in batch mode
+peers=()
+command -v ps >/dev/null && peers+=(-n "ps -eo pid,rss,comm" "$pin ps -eo pid,rss,comm --no-headers")
+command -v top >/dev/null && peers+=(-n "top -b -n1" "$pin top -b -n1 -w 200")
+hyperfine -N --warmup 3 --runs 30 --export-markdown "$B/top_scan_live.md" \
+	-n "podoom top --json" "$pin $PODOOM top --json" "${peers[@]}"
