@@ -86,6 +86,7 @@ run: deps
 	$(BIN) simulate
 
 test: deps
+	@scripts/test-tools.sh
 	@$(MAKE) --no-print-directory SAN=1 test-build
 	@tests/run.sh build/asan
 

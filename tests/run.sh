@@ -5,6 +5,9 @@ set -u
 B=${1:?usage: tests/run.sh BUILD_DIR}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+# tools fetched for the tests (scripts/test-tools.sh)
+PATH="$(pwd)/build/tools/bin:$PATH"
+export PATH
 passed=0 failed=0 skipped=0
 failures=()
 
