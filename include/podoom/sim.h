@@ -69,6 +69,10 @@ struct podoom_sim_options {
 	 * adj_floor runs with adj_refused_value instead (what it inherited) */
 	bool has_adj_floor;
 	int adj_floor, adj_refused_value;
+	/* lay out a container that has command: and no usage: (one process
+	 * holding no memory) instead of refusing it: for the runner, which runs
+	 * the command and only needs the cgroups; never for a prediction */
+	bool commands_for_layout;
 };
 
 /*

@@ -506,7 +506,7 @@ static int run_scenario(const struct run_opts *o)
 					   .record_series = o->svg || o->html,
 					   .stop = &stop_signal};
 	struct sim_plot_events pev = {0};
-	struct podoom_sim_options so = {0};
+	struct podoom_sim_options so = {.commands_for_layout = true};
 	struct victims kern = {0}, twin = {0};
 	size_t count[PODOOM_SIMEVENT_TYPE_COUNT] = {0};
 	struct sigaction sa = {.sa_handler = on_signal};
@@ -544,6 +544,20 @@ static int run_scenario(const struct run_opts *o)
 		cli_diag(o->scenario, diag.line, diag.col, "error", diag.msg);
 		rc = r == -ENOMEM ? EXIT_FAILURE_RUNTIME : EXIT_INPUT;
 		goto out;
+	}
+	if (o->compare) {
+		/* the twin must be able to predict every container (a command needs
+		 * usage: saying what it does): say so now, not after the run */
+		struct podoom_sim_options twin_so = {0};
+		struct podoom_sim *check = NULL;
+		r = podoom_sim_new(sc, &twin_so, &check, &diag);
+		podoom_sim_free(check);
+		if (r < 0) {
+			cli_diag(o->scenario, diag.line, diag.col, "error", diag.msg);
+			cli_err(CMD, "--compare needs a scenario the simulator can play; without --compare it runs");
+			rc = r == -ENOMEM ? EXIT_FAILURE_RUNTIME : EXIT_INPUT;
+			goto out;
+		}
 	}
 	if (scenario_version != root.version)
 		cli_err(CMD, "the scenario's node has cgroup v%d; this host has v%d, so the run (and --compare) use v%d",

@@ -21,6 +21,8 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,6 +66,7 @@ struct rctr {
 	int64_t start_mono_usec;  /* its curves start here (CLOCK_MONOTONIC) */
 	int64_t finished_usec, restart_at_usec;
 	uint32_t restarts;
+	bool oom_seen; /* the kernel killed one of its command's descendants */
 	struct podoom_sim_backoff bo; /* the simulator's restart policy */
 };
 
@@ -91,8 +94,10 @@ struct qev {
 /* an OOM report read from /dev/kmsg, reduced to what the records need */
 struct report {
 	int32_t victim_pid;
+	char victim_comm[PODOOM_OOM_COMM_MAX];
 	bool used;
 	char oom_memcg[PODOOM_OOM_PATH_MAX];
+	char task_memcg[PODOOM_OOM_PATH_MAX]; /* the victim's, without our parent */
 	int64_t usage_bytes, limit_bytes;
 	uint64_t totalpages;
 	struct podoom_simevent_rank *ranking;
@@ -104,6 +109,7 @@ struct report {
 };
 
 struct podoom_runner {
+	bool has_commands; /* some container runs a command: watch for its children's OOM kills */
 	const struct podoom_scenario *sc;
 	const struct podoom_sim *layout;
 	struct podoom_sim_node_info ni;
@@ -290,6 +296,8 @@ static int setup_ctr(struct podoom_runner *r, struct rpod *p, struct rctr *c, si
 	c->index = k;
 	c->sidecar = p->sp->pod.containers[k].type == PODOOM_CONTAINER_SIDECAR;
 	c->command = scn ? scn->command : NULL;
+	if (c->command)
+		r->has_commands = true;
 	c->ncommand = scn ? scn->ncommand : 0;
 	c->nprocs = c->command ? 1 : (scn && scn->nprocs ? scn->nprocs : 1);
 	c->procs = calloc(c->nprocs, sizeof(*c->procs));
@@ -317,6 +325,47 @@ static int setup_ctr(struct podoom_runner *r, struct rpod *p, struct rctr *c, si
 		pr->max_anon = curve_max(&pr->anon);
 		pr->max_file = curve_max(&pr->file);
 		r->nprocs++;
+	}
+	return 0;
+}
+
+/* some process of @sc has page cache in its curve */
+static bool uses_page_cache(const struct podoom_scenario *sc)
+{
+	for (size_t i = 0; i < sc->npods; i++)
+		for (size_t k = 0; k < sc->pods[i].ncontainers; k++)
+			for (size_t j = 0; j < sc->pods[i].containers[k].nprocs; j++) {
+				const struct podoom_scenario_process *pr = &sc->pods[i].containers[k].procs[j];
+				for (size_t u = 0; u < pr->nusage; u++)
+					if (pr->usage[u].has_file && pr->usage[u].file_bytes > 0)
+						return true;
+			}
+	return false;
+}
+
+/* the workers' page cache must be on a disk filesystem: on tmpfs or ramfs it
+ * would be shmem, which nothing reclaims without swap, and the run would OOM
+ * where the simulator (and a node) reclaims */
+static int check_tmpdir(const char *dir, char *err, size_t errsize)
+{
+	struct statfs fs;
+	struct stat st;
+
+	if (stat(dir, &st) < 0 || statfs(dir, &fs) < 0) {
+		int e = errno;
+		seterr(err, errsize, "--tmpdir %s: %s (the workers keep their page cache there)", dir, strerror(e));
+		return -e;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		seterr(err, errsize, "--tmpdir %s: not a directory", dir);
+		return -ENOTDIR;
+	}
+	if (fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC) {
+		seterr(err, errsize,
+		       "--tmpdir %s is a tmpfs/ramfs: page cache there is shmem, which is never reclaimed "
+		       "without swap; give a directory on a disk filesystem",
+		       dir);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -387,6 +436,8 @@ int podoom_runner_new(const struct podoom_scenario *sc, const struct podoom_sim 
 		rc = -EINVAL;
 		goto fail;
 	}
+	if (uses_page_cache(sc) && (rc = check_tmpdir(r->o.tmpdir, err, errsize)) < 0)
+		goto fail;
 	*ret = r;
 	return 0;
 fail:
@@ -724,7 +775,9 @@ static int on_event(void *user, const struct podoom_oom_event *ev)
 	rp = &r->reports[r->nreports];
 	memset(rp, 0, sizeof(*rp));
 	rp->victim_pid = ev->victim.pid;
+	snprintf(rp->victim_comm, sizeof(rp->victim_comm), "%s", ev->victim.comm);
 	snprintf(rp->oom_memcg, sizeof(rp->oom_memcg), "%s", strip_parent(r, ev->oom_memcg));
+	snprintf(rp->task_memcg, sizeof(rp->task_memcg), "%s", strip_parent(r, ev->task_memcg));
 	rp->usage_bytes = ev->memory.present ? (int64_t)ev->memory.usage_bytes : -1;
 	rp->limit_bytes = ev->memory.present ? (int64_t)ev->memory.limit_bytes : -1;
 	for (size_t i = 0; i < ev->n_kills && rp->ngroup < sizeof(rp->group) / sizeof(rp->group[0]); i++)
@@ -881,6 +934,8 @@ static void kill_ctr(struct rctr *c)
 		}
 }
 
+static int fill_from_report(struct podoom_runner *r, struct qev *q, struct report *rp, bool group);
+
 static int oom_killed(struct podoom_runner *r, struct rpod *p, struct rctr *c, struct rproc *pr, int64_t t)
 {
 	bool group = false;
@@ -896,23 +951,9 @@ static int oom_killed(struct podoom_runner *r, struct rpod *p, struct rctr *c, s
 	q->ev.main_process = pr == &c->procs[0];
 	q->ev.group_member = group;
 	if (rp) {
-		if (!rp->used) {
-			r->oom_seq++;
-			rp->used = true;
-			if (rp->text)
-				append_klog(r, rp->text);
-		}
-		q->ev.oom_seq = r->oom_seq;
-		if (!own(q, strdup(rp->oom_memcg)))
-			return -ENOMEM;
-		q->ev.scope = q->own[0];
-		q->ev.kind = class_of(r, rp->oom_memcg);
-		q->ev.limit_bytes = rp->limit_bytes;
-		q->ev.usage_bytes = rp->usage_bytes;
-		q->ev.totalpages = rp->totalpages;
-		q->ev.ranking = group ? NULL : rp->ranking;
-		q->ev.nranking = group ? 0 : rp->nranking;
-		q->ev.why = rp->why ? rp->why : "the kernel's OOM killer (its report could not be explained)";
+		int rc = fill_from_report(r, q, rp, group);
+		if (rc < 0)
+			return rc;
 	} else {
 		/* no report: the SIGKILL nobody else sent, and the memcg's counter */
 		r->oom_seq++;
@@ -924,12 +965,77 @@ static int oom_killed(struct podoom_runner *r, struct rpod *p, struct rctr *c, s
 	return 0;
 }
 
+static struct rproc *find_proc(struct podoom_runner *r, pid_t pid, struct rpod **pp, struct rctr **cc);
+
+/* the report's part of an OOM kill record */
+static int fill_from_report(struct podoom_runner *r, struct qev *q, struct report *rp, bool group)
+{
+	if (!rp->used) {
+		r->oom_seq++;
+		rp->used = true;
+		if (rp->text)
+			append_klog(r, rp->text);
+	}
+	q->ev.oom_seq = r->oom_seq;
+	if (!own(q, strdup(rp->oom_memcg)))
+		return -ENOMEM;
+	q->ev.scope = q->own[q->nown - 1];
+	q->ev.kind = class_of(r, rp->oom_memcg);
+	q->ev.limit_bytes = rp->limit_bytes;
+	q->ev.usage_bytes = rp->usage_bytes;
+	q->ev.totalpages = rp->totalpages;
+	q->ev.ranking = group ? NULL : rp->ranking;
+	q->ev.nranking = group ? 0 : rp->nranking;
+	q->ev.why = rp->why ? rp->why : "the kernel's OOM killer (its report could not be explained)";
+	return 0;
+}
+
+/*
+ * A container that runs a command: the kernel may kill one of the command's
+ * own children, which podoom did not start and cannot reap. Its report names
+ * the victim's memcg: that container had an OOM kill, which the runtime
+ * reports (containerd's TaskOOM event) and which makes the container's exit
+ * OOMKilled whatever its main process's status.
+ */
+static int descendant_kills(struct podoom_runner *r, int64_t t)
+{
+	drain_kmsg(r);
+	for (size_t i = 0; i < r->nreports; i++) {
+		struct report *rp = &r->reports[i];
+		struct rpod *p;
+		struct rctr *c;
+		if (rp->used || find_proc(r, rp->victim_pid, &p, &c))
+			continue; /* reported, or a worker of ours: reap() takes it */
+		for (size_t a = 0; a < r->npods; a++)
+			for (size_t k = 0; k < r->pods[a].nctrs; k++) {
+				struct rctr *cc = &r->pods[a].ctrs[k];
+				struct qev *q;
+				int rc;
+				if (!cc->command || rp->used || strcmp(cc->ci->memcg_path, rp->task_memcg) != 0)
+					continue;
+				if (!(q = emit(r, PODOOM_SIMEVENT_OOM_KILL, t)))
+					return -ENOMEM;
+				ev_ctr(r, q, &r->pods[a], cc);
+				q->ev.process = rp->victim_comm;
+				q->ev.pid = rp->victim_pid;
+				q->ev.oom_score_adj = cc->procs[0].adj; /* inherited from the command */
+				q->ev.main_process = false;
+				if ((rc = fill_from_report(r, q, rp, false)) < 0)
+					return rc;
+				cc->oom_seen = true;
+			}
+	}
+	return 0;
+}
+
 static int ctr_ended(struct podoom_runner *r, struct rpod *p, struct rctr *c, int status, bool oom, int64_t t)
 {
 	struct qev *q = emit(r, PODOOM_SIMEVENT_CONTAINER_EXIT, t);
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	const char *cause = oom ? "its main process was OOM-killed" : code == 0 ? "its main process exited"
-									       : "its main process failed";
+	const char *cause = oom ? "its main process was OOM-killed"
+			    : c->oom_seen ? "the kernel OOM-killed a process of its command"
+			    : code == 0	  ? "its main process exited"
+					  : "its main process failed";
 
 	if (!q)
 		return -ENOMEM;
@@ -940,7 +1046,8 @@ static int ctr_ended(struct podoom_runner *r, struct rpod *p, struct rctr *c, in
 	q->ev.process = c->procs[0].comm;
 	q->ev.pid = c->procs[0].pid;
 	q->ev.exit_code = code;
-	q->ev.reason = oom ? "OOMKilled" : (code == 0 ? "Completed" : "Error");
+	q->ev.reason = oom || c->oom_seen ? "OOMKilled" : (code == 0 ? "Completed" : "Error");
+	c->oom_seen = false;
 	q->ev.restart_count = c->restarts;
 	q->ev.backoff_usec = -1;
 	if (p->phase == P_RUNNING && podoom_sim_restarts(&p->sp->pod, c->sidecar, code)) {
@@ -1013,6 +1120,8 @@ static int reap(struct podoom_runner *r)
 	int status, rc;
 	pid_t pid;
 
+	if (r->has_commands && (rc = descendant_kills(r, now_of(r))) < 0)
+		return rc;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		struct rpod *p;
 		struct rctr *c;

@@ -2235,7 +2235,7 @@ static int setup_pod(struct podoom_sim *s, struct spod *p, const struct podoom_s
 			}
 			continue;
 		}
-		if (scn && scn->command && !scn->procs) {
+		if (scn && scn->command && !scn->procs && !s->opts.commands_for_layout) {
 			podoom_diag_set(diag, scn->line, scn->col,
 					"container %s: command: is for `podoom run`; the simulator needs usage: or "
 					"processes:",
@@ -2244,6 +2244,8 @@ static int setup_pod(struct podoom_sim *s, struct spod *p, const struct podoom_s
 		}
 		*c = (struct ctr){.pod = p, .ci = (int)i, .name = pc->name, .limit = ci->limit_bytes, .adj = adj.oom_score_adj,
 				  .runs = true, .sidecar = pc->type == PODOOM_CONTAINER_SIDECAR, .state = C_DONE};
+		if (scn && !scn->procs)
+			scn = NULL; /* a command laid out only: one process, no memory */
 		c->nspecs = scn ? scn->nprocs : 1;
 		c->specs = calloc(c->nspecs, sizeof(*c->specs));
 		c->procs = calloc(c->nspecs, sizeof(*c->procs));

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -162,6 +164,63 @@ CASE(test_spike_kubelet_default, "spike-events.yaml", "node-allocatable run/leak
 CASE_OPT(test_spike_events, "spike-events.yaml", "--eviction=events", "evicted run/leak", "evicted run/spike",
 	 "node-allocatable run/spike spike spike")
 
+/* a command's child killed by the kernel: reported from its report, and the
+ * container's exit is OOMKilled (the runtime's view) although the shell
+ * exited 137 on its own; --compare refuses the file up front (exit 3) */
+static void test_command_child(void **state)
+{
+	char cmd[PATH_MAX * 2], line[65536];
+	bool killed = false, exited = false;
+	FILE *p;
+	(void)state;
+	if (skip_reason)
+		skip();
+	snprintf(cmd, sizeof(cmd), "%s run --json tests/fixtures/run/command-child.yaml 2>/dev/null", podoom);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p)) {
+		json_t *j = json_loads(line, 0, NULL);
+		assert_non_null(j);
+		if (strcmp(str(j, "type"), "oom_kill") == 0) {
+			assert_string_equal(str(j, "process"), "tail");
+			assert_string_equal(str(j, "container"), "shell");
+			assert_string_equal(str(j, "kind"), "pod-limit");
+			killed = true;
+		} else if (strcmp(str(j, "type"), "container_exit") == 0) {
+			assert_string_equal(str(j, "reason"), "OOMKilled");
+			assert_true(killed); /* the kill comes first */
+			exited = true;
+		}
+		json_decref(j);
+	}
+	assert_int_equal(pclose(p), 0);
+	assert_true(killed && exited);
+	snprintf(cmd, sizeof(cmd), "%s run --compare tests/fixtures/run/command-child.yaml >/dev/null 2>&1", podoom);
+	assert_int_equal(WEXITSTATUS(system(cmd)), 3);
+	assert_int_equal(leftovers(0), 0);
+}
+
+/* page cache on tmpfs would be shmem, never reclaimed: refused before anything starts */
+static void test_tmpdir_on_tmpfs_refused(void **state)
+{
+	char cmd[PATH_MAX * 2];
+	struct statfs fs;
+	(void)state;
+	if (skip_reason)
+		skip();
+	if (statfs("/dev/shm", &fs) < 0 || fs.f_type != TMPFS_MAGIC) {
+		print_message("# SKIP test_tmpdir_on_tmpfs_refused: /dev/shm is not a tmpfs here\n");
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "%s run --tmpdir /dev/shm tests/fixtures/run/page-cache.yaml >/dev/null 2>&1",
+		 podoom);
+	assert_int_equal(WEXITSTATUS(system(cmd)), 3);
+	snprintf(cmd, sizeof(cmd), "%s run --tmpdir /nonexistent/dir tests/fixtures/run/page-cache.yaml >/dev/null 2>&1",
+		 podoom);
+	assert_int_equal(WEXITSTATUS(system(cmd)), 3);
+	assert_int_equal(leftovers(0), 0);
+}
+
 /* a long scenario: 60 s of three processes */
 static const char *long_scenario(void)
 {
@@ -270,6 +329,8 @@ int main(void)
 		cmocka_unit_test(test_burstable_before_besteffort),
 		cmocka_unit_test(test_page_cache_reclaimed),
 		cmocka_unit_test(test_command),
+		cmocka_unit_test(test_command_child),
+		cmocka_unit_test(test_tmpdir_on_tmpfs_refused),
 		cmocka_unit_test(test_eviction_ranking),
 		cmocka_unit_test(test_crashloop),
 		cmocka_unit_test(test_spike_vs_leak_polling),
