@@ -29,6 +29,7 @@
 #include "podoom/explain.h"
 #include "podoom/grow.h"
 #include "podoom/host.h"
+#include "podoom/memcgfmt.h"
 #include "podoom/qos.h"
 #include "podoom/report.h"
 #include "podoom/runner.h"
@@ -50,6 +51,8 @@ struct run_opts {
 	bool json, cleanup;
 	int64_t limit_bytes, request_bytes;
 	bool has_request;
+	bool has_cpu, has_cpu_request;
+	struct podoom_quantity cpu, cpu_request; /* the container's cpu limit and request */
 	const struct podoom_kubelet_profile *kp;
 	char **argv;
 	/* scenario mode */
@@ -103,6 +106,9 @@ static void usage(FILE *out)
 		"      --memory-limit QUANTITY    the container's memory limit (required)\n"
 		"      --memory-request QUANTITY  its memory request (default: the limit, as the\n"
 		"                                 API server defaults it)\n"
+		"      --cpu QUANTITY             its cpu limit (e.g. 500m); with a memory request\n"
+		"                                 equal to the limit this makes it Guaranteed\n"
+		"      --cpu-request QUANTITY     its cpu request (default: the cpu limit)\n"
 		"      --kubelet-version X.Y      kubelet release for oom_score_adj (default 1.36)\n"
 		"      --json                     one JSON object with the outcome\n"
 		"      --cleanup                  only remove what a killed podoom run left behind\n"
@@ -166,7 +172,7 @@ static int open_root(const struct run_opts *o, struct podoom_cgroup_root *root)
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_LIMIT = 256, OPT_REQUEST, OPT_KUBELET, OPT_JSON, OPT_CLEANUP, OPT_COMPARE, OPT_EVICTION,
-	       OPT_KERNEL_LOG, OPT_SAMPLES, OPT_TMPDIR, OPT_SVG, OPT_HTML, OPT_CGROUP_PARENT };
+	       OPT_KERNEL_LOG, OPT_SAMPLES, OPT_TMPDIR, OPT_SVG, OPT_HTML, OPT_CGROUP_PARENT, OPT_CPU, OPT_CPU_REQUEST };
 	static const struct option longopts[] = {
 		{"memory-limit", required_argument, NULL, OPT_LIMIT},
 		{"memory-request", required_argument, NULL, OPT_REQUEST},
@@ -181,6 +187,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{"svg", required_argument, NULL, OPT_SVG},
 		{"html", required_argument, NULL, OPT_HTML},
 		{"cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT},
+		{"cpu", required_argument, NULL, OPT_CPU},
+		{"cpu-request", required_argument, NULL, OPT_CPU_REQUEST},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -244,6 +252,24 @@ again:
 		case OPT_CGROUP_PARENT:
 			o->cgroup_parent = optarg;
 			break;
+		case OPT_CPU:
+		case OPT_CPU_REQUEST: {
+			struct podoom_quantity q;
+			const char *why = NULL;
+			if (podoom_quantity_parse(optarg, strlen(optarg), &q, &why) < 0 || podoom_quantity_sign(&q) < 0) {
+				cli_err(CMD, "%s: expected a cpu quantity such as 500m or 2, got '%s'%s%s",
+					c == OPT_CPU ? "--cpu" : "--cpu-request", optarg, why ? ": " : "", why ? why : "");
+				return -EINVAL;
+			}
+			if (c == OPT_CPU) {
+				o->cpu = q;
+				o->has_cpu = true;
+			} else {
+				o->cpu_request = q;
+				o->has_cpu_request = true;
+			}
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -267,6 +293,10 @@ again:
 		cli_err(CMD, "give a SCENARIO, or --memory-limit and -- COMMAND (see podoom run --help)");
 		return -EINVAL;
 	}
+	if (o->has_cpu && o->has_cpu_request && podoom_quantity_cmp(&o->cpu_request, &o->cpu) > 0) {
+		cli_err(CMD, "--cpu-request must be less than or equal to --cpu, as the API server requires");
+		return -EINVAL;
+	}
 	if (o->has_request && o->request_bytes > o->limit_bytes) {
 		cli_err(CMD, "--memory-request must be less than or equal to --memory-limit, as the API server requires");
 		return -EINVAL;
@@ -287,6 +317,15 @@ static int kubelet_adj(const struct run_opts *o, int64_t memtotal, enum podoom_q
 	struct podoom_adj adj;
 
 	c.limits.has_memory = c.requests.has_memory = true;
+	/* cpu as the API server defaults it: the request from the limit */
+	if (o->has_cpu) {
+		c.limits.has_cpu = c.requests.has_cpu = true;
+		c.limits.cpu = o->cpu;
+		c.requests.cpu = o->has_cpu_request ? o->cpu_request : o->cpu;
+	} else if (o->has_cpu_request) {
+		c.requests.has_cpu = true;
+		c.requests.cpu = o->cpu_request;
+	}
 	c.limits.memory = podoom_quantity_from_int(o->limit_bytes, PODOOM_QUANTITY_FORMAT_BINARY_SI);
 	c.requests.memory = podoom_quantity_from_int(o->has_request ? o->request_bytes : o->limit_bytes,
 						     PODOOM_QUANTITY_FORMAT_BINARY_SI);
@@ -675,6 +714,7 @@ int cmd_run(int argc, char **argv)
 	enum podoom_qos qos;
 	int r, adj, kmsg = -1, go[2] = {-1, -1}, status = 0, rc = EXIT_FAILURE_RUNTIME;
 	bool adj_applied = true, have_report = false, cgroup_made = false;
+	int adj_used = 0;
 	pid_t child = -1;
 	unsigned reaped = 0;
 	struct sigaction sa = {.sa_handler = on_signal};
@@ -793,9 +833,18 @@ int cmd_run(int argc, char **argv)
 			adj_applied = false;
 		if (fd >= 0)
 			close(fd);
+		/* what it runs with: the kernel's own reading */
+		adj_used = adj;
+		{
+			char buf[32];
+			int n = podoom_file_read_small(path, buf, sizeof(buf));
+			int32_t v;
+			if (n > 0 && podoom_memcgfmt_adj(buf, (size_t)n, &v) == 0)
+				adj_used = v;
+		}
 		if (!adj_applied)
-			cli_err(CMD, "this host refused oom_score_adj %d (negative values need CAP_SYS_RESOURCE): the command runs with its inherited value",
-				adj);
+			cli_err(CMD, "this host refused oom_score_adj %d (negative values need CAP_SYS_RESOURCE): the command runs with its inherited value, %d",
+				adj, adj_used);
 	}
 	if ((r = podoom_cgroup_attach(&root, ctr, child)) < 0) {
 		cli_err(CMD, "cannot move the command into %s: %s", ctr, strerror(-r));
@@ -831,6 +880,7 @@ int cmd_run(int argc, char **argv)
 		json_object_set_new(j, "qos", json_string(podoom_qos_to_string(qos)));
 		json_object_set_new(j, "oom_score_adj", json_integer(adj));
 		json_object_set_new(j, "oom_score_adj_applied", json_boolean(adj_applied));
+		json_object_set_new(j, "oom_score_adj_used", json_integer(adj_used));
 		json_object_set_new(j, "cgroup_version", json_integer(root.version));
 		json_object_set_new(j, "victim", have_report ? json_string(x.victim_comm) : json_null());
 		json_object_set_new(j, "victim_pid", have_report ? json_integer(x.victim_pid) : json_null());
@@ -844,8 +894,11 @@ int cmd_run(int argc, char **argv)
 	} else {
 		char lim[32];
 		podoom_bytes_format(o.limit_bytes, lim, sizeof(lim));
-		printf("podoom run: %s in a %s memory cgroup (cgroup v%d), %s, oom_score_adj %d%s\n", o.argv[0], lim,
-		       root.version, podoom_qos_to_string(qos), adj, adj_applied ? "" : " (refused by this host)");
+		printf("podoom run: %s in a %s memory cgroup (cgroup v%d), %s, oom_score_adj %d", o.argv[0], lim,
+		       root.version, podoom_qos_to_string(qos), adj);
+		if (!adj_applied)
+			printf(" (refused by this host: it runs with %d)", adj_used);
+		putchar('\n');
 		if (WIFSIGNALED(status))
 			printf("  exit:     killed by signal %d (exit code %d in a container)\n", WTERMSIG(status), rc);
 		else

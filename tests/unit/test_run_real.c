@@ -153,6 +153,30 @@ static void test_cgroup_parent(void **state)
 	assert_int_equal(rmdir(dir), 0); /* empty: nothing of the run is left in it */
 }
 
+/* --cpu with memory request = limit: Guaranteed, -997; a host without
+ * CAP_SYS_RESOURCE refuses it and says what the command runs with */
+static void test_guaranteed(void **state)
+{
+	json_t *j;
+	(void)state;
+	if (skip_reason)
+		skip();
+	j = run_json("--memory-limit 32Mi --cpu 250m -- true");
+	assert_string_equal(json_string_value(json_object_get(j, "qos")), "Guaranteed");
+	assert_int_equal(json_integer_value(json_object_get(j, "oom_score_adj")), -997);
+	if (json_is_true(json_object_get(j, "oom_score_adj_applied"))) {
+		assert_int_equal(json_integer_value(json_object_get(j, "oom_score_adj_used")), -997);
+	} else {
+		print_message("# note: this host refused -997 (no CAP_SYS_RESOURCE); the command ran with %lld\n",
+			      (long long)json_integer_value(json_object_get(j, "oom_score_adj_used")));
+		assert_true(json_integer_value(json_object_get(j, "oom_score_adj_used")) >= 0);
+	}
+	json_decref(j);
+	j = run_json("--memory-limit 32Mi --memory-request 16Mi --cpu 250m -- true");
+	assert_string_equal(json_string_value(json_object_get(j, "qos")), "Burstable");
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_fits),
 		cmocka_unit_test(test_sigkilled_podoom_leaves_nothing),
 		cmocka_unit_test(test_cgroup_parent),
+		cmocka_unit_test(test_guaranteed),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
