@@ -18,7 +18,9 @@ FUZZ_SECONDS ?= 60
 
 PKGS := yaml-0.1 jansson libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libmicrohttpd is dlopen()ed by src/http/metrics.c when a server starts: its
+# headers at build time, its library only for `podoom watch --listen`
+PKG_LIBS = $(shell pkg-config --libs $(filter-out libmicrohttpd,$(PKGS)) 2>/dev/null)
 
 WARN := -Wall -Wextra -Wconversion -Wshadow -Wvla -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wundef -Wno-sign-conversion

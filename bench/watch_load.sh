@@ -38,6 +38,9 @@ idle() { # LABEL ARGS...: wake-ups over $secs and memory after
 # 1. the daemon alone: a kernel log that stays silent (a pipe nobody writes) and a fixture
 #    cgroup tree, so that other programs' OOM kills and cgroups do not count as its wake-ups
 mkfifo "$tmp/silent"
+idle "silent log + fixture cgroups, no metrics server" --kmsg "$tmp/silent" \
+	--root tests/fixtures/top/v1-cgroupfs
+kill -TERM $pid; wait $pid
 idle "silent log + fixture cgroups + metrics server" --kmsg "$tmp/silent" \
 	--root tests/fixtures/top/v1-cgroupfs --listen "127.0.0.1:$port"
 kill -TERM $pid; wait $pid

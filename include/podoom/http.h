@@ -47,8 +47,10 @@ struct podoom_http_server;
 /*
  * podoom_http_start() - listen on @addr and serve. @fn and @user are borrowed
  * for the server's life.
+ * libmicrohttpd is loaded (dlopen) by the first call.
  * Return: 0 with *ret set (stop with podoom_http_stop()); -EADDRINUSE,
- * -EACCES, ... when the address cannot be bound; -ENOMEM.
+ * -EACCES, ... when the address cannot be bound; -ELIBACC when
+ * libmicrohttpd cannot be loaded; -ENOMEM.
  */
 int podoom_http_start(const struct sockaddr *addr, socklen_t addr_len, podoom_http_metrics_fn fn, void *user,
 		      struct podoom_http_server **ret);

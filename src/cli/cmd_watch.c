@@ -870,7 +870,10 @@ static int start_http(struct watcher *w)
 		return -EINVAL;
 	}
 	r = podoom_http_start((struct sockaddr *)&ss, sl, metrics_body, w, &w->http);
-	if (r < 0)
+	if (r == -ELIBACC)
+		cli_err(CMD, "--listen %s: libmicrohttpd (libmicrohttpd.so.12, Debian package libmicrohttpd12) cannot be loaded",
+			l);
+	else if (r < 0)
 		cli_err(CMD, "--listen %s: %s", l, strerror(-r));
 	return r;
 }

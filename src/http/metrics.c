@@ -3,6 +3,7 @@
  * the caller's loop (MHD_USE_EPOLL without an internal thread): libmicrohttpd
  * parses HTTP; we decide what each request gets.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <stdbool.h>
@@ -10,6 +11,63 @@
 #include <string.h>
 
 #include "podoom/http.h"
+
+/*
+ * libmicrohttpd is loaded when a server starts, not when podoom starts:
+ * Debian's build links GnuTLS and its dependencies (about 2.3 MiB of pages
+ * once loaded and relocated), which podoom never uses, and a `podoom watch`
+ * without --listen should not carry them. The header gives the types.
+ */
+#define MHD_SONAME "libmicrohttpd.so.12"
+static struct {
+	bool loaded;
+#define F(name) __typeof__(MHD_##name) *name
+	F(add_response_header);
+	F(create_response_from_buffer);
+	F(destroy_response);
+	F(get_connection_values);
+	F(get_daemon_info);
+	F(get_timeout);
+	F(lookup_connection_value);
+	F(queue_response);
+	F(run);
+	F(start_daemon);
+	F(stop_daemon);
+#undef F
+} mhd;
+
+static int mhd_load(void)
+{
+	void *h;
+
+	if (mhd.loaded)
+		return 0;
+	h = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return -ENOENT;
+#define F(name)                                                                                                        \
+	do {                                                                                                           \
+		*(void **)&mhd.name = dlsym(h, "MHD_" #name);                                                          \
+		if (!mhd.name) {                                                                                       \
+			dlclose(h);                                                                                    \
+			return -ENOENT;                                                                                \
+		}                                                                                                      \
+	} while (0)
+	F(add_response_header);
+	F(create_response_from_buffer);
+	F(destroy_response);
+	F(get_connection_values);
+	F(get_daemon_info);
+	F(get_timeout);
+	F(lookup_connection_value);
+	F(queue_response);
+	F(run);
+	F(start_daemon);
+	F(stop_daemon);
+#undef F
+	mhd.loaded = true; /* never closed: its pages are the server's */
+	return 0;
+}
 
 struct podoom_http_server {
 	struct MHD_Daemon *d;
@@ -38,7 +96,7 @@ static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const
 static enum MHD_Result reply(struct podoom_http_server *s, struct MHD_Connection *c, unsigned code, const char *type,
 			     void *body, size_t len, enum MHD_ResponseMemoryMode mode)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, mode);
+	struct MHD_Response *r = mhd.create_response_from_buffer(len, body, mode);
 	enum MHD_Result ok;
 
 	if (!r) {
@@ -46,11 +104,11 @@ static enum MHD_Result reply(struct podoom_http_server *s, struct MHD_Connection
 			free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET");
-	ok = MHD_queue_response(c, code, r);
-	MHD_destroy_response(r);
+		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET");
+	ok = mhd.queue_response(c, code, r);
+	mhd.destroy_response(r);
 	s->answered[code < 300 ? 0 : code < 500 ? 1 : 2]++;
 	return ok;
 }
@@ -87,16 +145,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			return MHD_NO;
 		*con_cls = rq;
 		rq->bytes = strlen(method) + 1 + strlen(url) + 1 + strlen(version) + 2 + 2;
-		MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_size, &rq->bytes);
+		mhd.get_connection_values(c, MHD_HEADER_KIND, add_header_size, &rq->bytes);
 		if (rq->bytes > PODOOM_HTTP_REQUEST_MAX)
 			return reply_text(s, c, MHD_HTTP_CONTENT_TOO_LARGE, "request too large\n");
 		if (!is_token(method) ||
 		    /* RFC 9112 3.2: a server MUST respond 400 to an HTTP/1.1 request without Host */
 		    (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
-		     !MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)) ||
+		     !mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)) ||
 		    /* libmicrohttpd 0.9.75 waits for a body in an unknown coding until the
 		     * connection times out; nothing we serve takes a body */
-		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+		    mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
 			return reply_text(s, c, MHD_HTTP_BAD_REQUEST, "bad request\n");
 		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0)
 			return reply_text(s, c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET\n");
@@ -149,6 +207,8 @@ int podoom_http_start(const struct sockaddr *addr, socklen_t addr_len, podoom_ht
 
 	if (!addr || !fn || !ret)
 		return -EINVAL;
+	if (mhd_load() < 0)
+		return -ELIBACC;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -160,7 +220,7 @@ int podoom_http_start(const struct sockaddr *addr, socklen_t addr_len, podoom_ht
 	/* libmicrohttpd needs the memory of a request's headers and its own
 	 * buffers in one pool: twice our request cap leaves it room to read a
 	 * request that is too large far enough for us to answer 413 */
-	s->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, addr,
+	s->d = mhd.start_daemon(flags, 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, addr,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(4 * PODOOM_HTTP_REQUEST_MAX),
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)PODOOM_HTTP_CONNECTIONS_MAX,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)PODOOM_HTTP_IDLE_TIMEOUT_SEC,
@@ -170,9 +230,9 @@ int podoom_http_start(const struct sockaddr *addr, socklen_t addr_len, podoom_ht
 		free(s);
 		return -e;
 	}
-	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_EPOLL_FD);
+	info = mhd.get_daemon_info(s->d, MHD_DAEMON_INFO_EPOLL_FD);
 	if (!info) {
-		MHD_stop_daemon(s->d);
+		mhd.stop_daemon(s->d);
 		free(s);
 		return -EIO;
 	}
@@ -190,14 +250,14 @@ int podoom_http_timeout_ms(const struct podoom_http_server *s)
 {
 	MHD_UNSIGNED_LONG_LONG t;
 
-	if (MHD_get_timeout(s->d, &t) != MHD_YES)
+	if (mhd.get_timeout(s->d, &t) != MHD_YES)
 		return -1;
 	return t > 60000 ? 60000 : (int)t;
 }
 
 int podoom_http_run(struct podoom_http_server *s)
 {
-	return MHD_run(s->d) == MHD_YES ? 0 : -EIO;
+	return mhd.run(s->d) == MHD_YES ? 0 : -EIO;
 }
 
 void podoom_http_requests(const struct podoom_http_server *s, uint64_t ret[3])
@@ -209,6 +269,6 @@ void podoom_http_stop(struct podoom_http_server *s)
 {
 	if (!s)
 		return;
-	MHD_stop_daemon(s->d);
+	mhd.stop_daemon(s->d);
 	free(s);
 }
