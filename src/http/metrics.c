@@ -21,7 +21,7 @@
 #define MHD_SONAME "libmicrohttpd.so.12"
 static struct {
 	bool loaded;
-#define F(name) __typeof__(MHD_##name) *name
+#define F(name) __typeof__(MHD_##name) *name /* NOLINT(bugprone-macro-parentheses): a declaration */
 	F(add_response_header);
 	F(create_response_from_buffer);
 	F(destroy_response);
