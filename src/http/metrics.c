@@ -19,21 +19,25 @@
  * without --listen should not carry them. The header gives the types.
  */
 #define MHD_SONAME "libmicrohttpd.so.12"
+/* every function podoom calls, once */
+#define MHD_FUNCTIONS(X)                                                                                               \
+	X(add_response_header)                                                                                         \
+	X(create_response_from_buffer)                                                                                 \
+	X(destroy_response)                                                                                            \
+	X(get_connection_values)                                                                                       \
+	X(get_daemon_info)                                                                                             \
+	X(get_timeout)                                                                                                 \
+	X(lookup_connection_value)                                                                                     \
+	X(queue_response)                                                                                              \
+	X(run)                                                                                                         \
+	X(start_daemon)                                                                                                \
+	X(stop_daemon)
+
 static struct {
 	bool loaded;
-#define F(name) __typeof__(MHD_##name) *name /* NOLINT(bugprone-macro-parentheses): a declaration */
-	F(add_response_header);
-	F(create_response_from_buffer);
-	F(destroy_response);
-	F(get_connection_values);
-	F(get_daemon_info);
-	F(get_timeout);
-	F(lookup_connection_value);
-	F(queue_response);
-	F(run);
-	F(start_daemon);
-	F(stop_daemon);
-#undef F
+#define DECLARE(name) __typeof__(MHD_##name) *name; /* NOLINT(bugprone-macro-parentheses): a declaration */
+	MHD_FUNCTIONS(DECLARE)
+#undef DECLARE
 } mhd;
 
 static int mhd_load(void)
@@ -45,26 +49,13 @@ static int mhd_load(void)
 	h = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (!h)
 		return -ENOENT;
-#define F(name)                                                                                                        \
-	do {                                                                                                           \
-		*(void **)&mhd.name = dlsym(h, "MHD_" #name);                                                          \
-		if (!mhd.name) {                                                                                       \
-			dlclose(h);                                                                                    \
-			return -ENOENT;                                                                                \
-		}                                                                                                      \
-	} while (0)
-	F(add_response_header);
-	F(create_response_from_buffer);
-	F(destroy_response);
-	F(get_connection_values);
-	F(get_daemon_info);
-	F(get_timeout);
-	F(lookup_connection_value);
-	F(queue_response);
-	F(run);
-	F(start_daemon);
-	F(stop_daemon);
-#undef F
+#define LOAD(name)                                                                                                     \
+	if (!(*(void **)&mhd.name = dlsym(h, "MHD_" #name))) {                                                         \
+		dlclose(h);                                                                                            \
+		return -ENOENT;                                                                                        \
+	}
+	MHD_FUNCTIONS(LOAD)
+#undef LOAD
 	mhd.loaded = true; /* never closed: its pages are the server's */
 	return 0;
 }
