@@ -18,7 +18,7 @@ static const struct {
 	{"qos", cmd_qos, "QoS class and oom_score_adj of every container in Kubernetes manifests"},
 	{"explain", cmd_explain, "which limit a kernel OOM report hit, whose it was, and why that victim"},
 	{"simulate", cmd_simulate, "run a node scenario: limits, kubelet eviction and the OOM killer on a virtual clock"},
-	{"run", cmd_run, "run one command in a real memory cgroup as a one-container pod; why it was killed"},
+	{"run", cmd_run, "play a scenario (or one command) in real memory cgroups; the kernel decides"},
 	{"top", cmd_top, "who the OOM killer takes next on this node, at every limit"},
 	{"watch", cmd_watch, "report every OOM kill on this node once, as it happens; Prometheus metrics"},
 };
