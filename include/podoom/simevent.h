@@ -17,6 +17,7 @@
 
 #include "podoom/badness.h"
 #include "podoom/cgroup_path.h"
+#include "podoom/eviction.h"
 #include "podoom/qos_class.h"
 
 enum podoom_simevent_type {
@@ -137,6 +138,15 @@ struct podoom_simevent {
  * empty strings, no pod (pod_index SIZE_MAX), no QoS or OOM class (_COUNT),
  * -1 for unknown sizes and back-off, everything else zero. */
 void podoom_simevent_init(struct podoom_simevent *e, enum podoom_simevent_type type, int64_t time_usec);
+
+/*
+ * podoom_simevent_pod_ranking() - an eviction ranking (@n ranks as
+ * podoom_eviction_synchronize() ordered them, indexing @pods) as the record's
+ * pod_ranking: names and working sets from the pods the kubelet looked at.
+ * @ret holds @n entries; its strings are borrowed from @pods.
+ */
+void podoom_simevent_pod_ranking(const struct podoom_eviction_rank *ranks, size_t n,
+				 const struct podoom_eviction_pod *pods, struct podoom_simevent_pod_rank *ret);
 
 /* podoom_simevent_type_to_string() - "start", "oom_kill", "container_exit",
  * "restart", "threshold", "pressure", "eviction", "pod_stopped", "oom_stall",

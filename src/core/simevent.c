@@ -26,6 +26,24 @@ void podoom_simevent_init(struct podoom_simevent *e, enum podoom_simevent_type t
 	e->why = "";
 }
 
+void podoom_simevent_pod_ranking(const struct podoom_eviction_rank *ranks, size_t n,
+				 const struct podoom_eviction_pod *pods, struct podoom_simevent_pod_rank *ret)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct podoom_eviction_rank *rk = &ranks[i];
+		const struct podoom_eviction_pod *ep = &pods[rk->index];
+		ret[i] = (struct podoom_simevent_pod_rank){
+			.namespace = ep->pod->namespace,
+			.pod = ep->pod->name,
+			.working_set_bytes = ep->working_set_bytes,
+			.request_bytes = rk->request_bytes,
+			.priority = rk->priority,
+			.exceeds_request = rk->exceeds_request,
+			.critical = rk->critical,
+		};
+	}
+}
+
 const char *podoom_simevent_type_to_string(enum podoom_simevent_type t)
 {
 	static const char *const names[PODOOM_SIMEVENT_TYPE_COUNT] = {

@@ -1156,19 +1156,7 @@ static int evict(struct podoom_runner *r, const struct podoom_eviction_decision 
 	pr = calloc(n + 1, sizeof(*pr));
 	if (!own(q, pr))
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		const struct podoom_eviction_rank *rk = &r->scratch[i];
-		const struct rpod *p = &r->pods[r->epod_map[rk->index]];
-		pr[i] = (struct podoom_simevent_pod_rank){
-			.namespace = p->info->namespace,
-			.pod = p->info->name,
-			.working_set_bytes = r->epods[rk->index].working_set_bytes,
-			.request_bytes = rk->request_bytes,
-			.priority = rk->priority,
-			.exceeds_request = rk->exceeds_request,
-			.critical = rk->critical,
-		};
-	}
+	podoom_simevent_pod_ranking(r->scratch, n, r->epods, pr);
 	q->ev.pod_ranking = pr;
 	q->ev.npod_ranking = n;
 	podoom_eviction_threshold_format(&r->em.thresholds.t[d->threshold], th, sizeof(th));

@@ -1764,19 +1764,7 @@ static int kubelet_sync(struct podoom_sim *s, bool periodic)
 		pr = qev_alloc(q, (n + 1) * sizeof(*pr));
 		if (!pr)
 			return -ENOMEM;
-		for (size_t i = 0; i < n; i++) {
-			const struct podoom_eviction_rank *rk = &s->scratch[i];
-			const struct spod *p = &s->pods[s->epod_map[rk->index]];
-			pr[i] = (struct podoom_simevent_pod_rank){
-				.namespace = p->info.namespace,
-				.pod = p->info.name,
-				.working_set_bytes = p->anon,
-				.request_bytes = rk->request_bytes,
-				.priority = rk->priority,
-				.exceeds_request = rk->exceeds_request,
-				.critical = rk->critical,
-			};
-		}
+		podoom_simevent_pod_ranking(s->scratch, n, s->epods, pr);
 		q->ev.pod_ranking = pr;
 		q->ev.npod_ranking = n;
 		podoom_eviction_threshold_format(&s->em.thresholds.t[d.threshold], th, sizeof(th));
