@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "touch_anon.h"
+
 #include "podoom/cgroup.h"
 
 static struct podoom_cgroup_root root;
@@ -63,11 +65,7 @@ static pid_t spawn_hog(size_t bytes, int *go_fd)
 		close(fds[1]);
 		if (read(fds[0], &c, 1) != 1)
 			_exit(2);
-		char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			_exit(3);
-		for (size_t i = 0; i < bytes; i += 4096)
-			p[i] = 1;
+		touch_anon(bytes);
 		_exit(0);
 	}
 	close(fds[0]);

@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "touch_anon.h"
+
 #include "podoom/cgroup.h"
 #include "podoom/explain.h"
 #include "podoom/logreader.h"
@@ -77,11 +79,7 @@ static pid_t spawn(size_t bytes, bool stay, int *go_fd)
 		close(fds[1]);
 		if (read(fds[0], &c, 1) != 1)
 			_exit(2);
-		char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			_exit(3);
-		for (size_t i = 0; i < bytes; i += 4096)
-			p[i] = 1;
+		touch_anon(bytes);
 		if (stay) /* tell the parent we hold it all, then wait to be killed */
 			if (write(fds[0], "", 0) < 0) {
 			}

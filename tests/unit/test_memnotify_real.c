@@ -24,6 +24,8 @@
 
 #include <cmocka.h>
 
+#include "touch_anon.h"
+
 #include "podoom/cgroup.h"
 #include "podoom/eviction.h"
 #include "podoom/memnotify.h"
@@ -117,11 +119,7 @@ static pid_t spawn_hog(const char *rel, size_t bytes, int *ret_go_fd, int *ret_d
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (read(go[0], &c, 1) != 1)
 			_exit(2);
-		char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			_exit(3);
-		for (size_t i = 0; i < bytes; i += 4096)
-			p[i] = 1;
+		touch_anon(bytes);
 		if (write(done[1], &c, 1) != 1)
 			_exit(4);
 		for (;;)
